@@ -1,0 +1,1 @@
+namespace SagaWorkflow.Contracts; internal static class Placeholder { }

@@ -1,0 +1,1 @@
+namespace SagaWorkflow.Persistence; internal static class Placeholder { }

@@ -1,0 +1,21 @@
+using System.Text.Json;
+
+namespace SagaWorkflow.Contracts.Definitions;
+
+/// <summary>One node of a <see cref="WorkflowDefinition"/>: what to run (capability + input) and after what (dependsOn).</summary>
+public sealed record NodeDefinition
+{
+    public string Id { get; init; } = "";
+    public string Capability { get; init; } = "";
+
+    /// <summary>Any JSON; handed to the executor as is.</summary>
+    public JsonElement? Input { get; init; }
+
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
+    /// <summary>Retries after a failed attempt; one attempt only when null.</summary>
+    public RetryPolicy? Retry { get; init; }
+
+    /// <summary>Execution deadline of one attempt; none when null. Honoured from the scheduling work on.</summary>
+    public TimeSpan? Timeout { get; init; }
+}

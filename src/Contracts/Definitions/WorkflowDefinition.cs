@@ -1,0 +1,15 @@
+namespace SagaWorkflow.Contracts.Definitions;
+
+/// <summary>
+/// A workflow: a DAG of nodes. Parsed from JSON by <see cref="WorkflowDefinitionParser"/> and checked by
+/// <see cref="WorkflowDefinitionValidator"/> before anything runs. Durations are TimeSpan strings (<c>"00:00:30"</c>).
+/// </summary>
+public sealed record WorkflowDefinition
+{
+    public string Name { get; init; } = "";
+    public int Version { get; init; } = 1;
+    public IReadOnlyList<NodeDefinition> Nodes { get; init; } = [];
+
+    /// <summary>Deadline for the whole run; none when null. Honoured from the scheduling work on.</summary>
+    public TimeSpan? Timeout { get; init; }
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+
+namespace SagaWorkflow.Contracts;
+
+/// <summary>
+/// Command: run one attempt of one node. Sent by <c>WorkflowStateMachine</c> to the capability's queue
+/// (<c>node.&lt;capability&gt;</c>, see <see cref="NodeQueues"/>); consumed by one of the executors competing on it,
+/// which answers with <see cref="NodeStarted"/> then <see cref="NodeCompleted"/> or <see cref="NodeFailed"/>.
+/// <see cref="ExecutionId"/> (<c>WorkflowId/NodeId/Attempt</c>) is the idempotency and fencing key.
+/// </summary>
+public sealed record ExecuteNode
+{
+    public Guid WorkflowId { get; init; }
+    public string NodeId { get; init; } = "";
+    public int Attempt { get; init; }
+    public string Capability { get; init; } = "";
+    public JsonElement? Input { get; init; }
+
+    /// <summary>Outputs of the nodes this one depends on, keyed by node id.</summary>
+    public Dictionary<string, JsonElement> DependencyOutputs { get; init; } = [];
+
+    public JsonElement? WorkflowInput { get; init; }
+    public string ExecutionId { get; init; } = "";
+
+    /// <summary>The execution id for an attempt: stable across redeliveries, different for every attempt.</summary>
+    public static string ExecutionIdFor(Guid workflowId, string nodeId, int attempt) => $"{workflowId:D}/{nodeId}/{attempt}";
+}

@@ -1,0 +1,17 @@
+namespace SagaWorkflow.Contracts;
+
+/// <summary>
+/// Event: an attempt failed. Published by the executor host; consumed by <c>WorkflowStateMachine</c>
+/// (correlates by <see cref="WorkflowId"/>). <see cref="Retryable"/> false means retrying cannot help
+/// (bad input, a 4xx answer): the node fails at once whatever its retry policy.
+/// </summary>
+public sealed record NodeFailed
+{
+    public Guid WorkflowId { get; init; }
+    public string NodeId { get; init; } = "";
+    public int Attempt { get; init; }
+    public string ExecutorId { get; init; } = "";
+    public string Error { get; init; } = "";
+    public bool Retryable { get; init; } = true;
+    public DateTime Timestamp { get; init; }
+}

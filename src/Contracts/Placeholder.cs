@@ -1,1 +1,0 @@
-namespace SagaWorkflow.Contracts; internal static class Placeholder { }

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using SagaWorkflow.Contracts.Definitions;
+
+namespace SagaWorkflow.Contracts;
+
+/// <summary>
+/// Command: start one workflow run. Sent (or published) by client services, the HTTP API, the local runner
+/// and cron triggers; consumed by <c>WorkflowStateMachine</c> on the <c>workflow-state</c> queue, which
+/// validates the definition and answers with <see cref="WorkflowStarted"/> or <see cref="WorkflowRejected"/>.
+/// Correlates by <see cref="WorkflowId"/>; when it is omitted the message id becomes the workflow id, so a
+/// redelivered command still starts one workflow only. Re-sending with an existing id starts nothing (idempotent submit).
+/// </summary>
+public sealed record StartWorkflow
+{
+    public Guid? WorkflowId { get; init; }
+
+    /// <summary>The inline definition to run.</summary>
+    public WorkflowDefinition? Definition { get; init; }
+
+    /// <summary>Input of the whole workflow, handed to every node as <see cref="ExecuteNode.WorkflowInput"/>.</summary>
+    public JsonElement? Input { get; init; }
+
+    /// <summary>What started the run: <c>message</c> (default), <c>api</c>, <c>cli</c> or <c>cron</c>. Stored on the row.</summary>
+    public string? Trigger { get; init; }
+}

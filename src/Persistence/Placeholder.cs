@@ -1,1 +1,0 @@
-namespace SagaWorkflow.Persistence; internal static class Placeholder { }

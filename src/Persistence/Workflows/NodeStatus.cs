@@ -1,0 +1,14 @@
+namespace SagaWorkflow.Persistence.Workflows;
+
+/// <summary>Lifecycle of a node. Stored as lower-case text (<c>succeeded</c>, ...) so SQL reads naturally.</summary>
+public enum NodeStatus
+{
+    Pending,
+    Dispatched,
+    Running,
+    Succeeded,
+    Failed,
+    Retrying,
+    Cancelled,
+    Skipped,
+}

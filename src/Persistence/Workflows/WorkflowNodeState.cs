@@ -1,0 +1,32 @@
+namespace SagaWorkflow.Persistence.Workflows;
+
+/// <summary>One node of one workflow run: a <c>workflow_nodes</c> row, keyed by (workflow_id, node_id).</summary>
+public class WorkflowNodeState
+{
+    public Guid WorkflowId { get; set; }
+    public string NodeId { get; set; } = "";
+
+    /// <summary>Position in the definition, so nodes read back in the order they were written.</summary>
+    public int Ordinal { get; set; }
+
+    public string Capability { get; set; } = "";
+    public NodeStatus State { get; set; } = NodeStatus.Pending;
+
+    /// <summary>Current attempt (0 before the first dispatch). Results for any other attempt are stale.</summary>
+    public int Attempt { get; set; }
+
+    public int MaxAttempts { get; set; } = 1;
+
+    /// <summary>Ids of the nodes this one waits for (JSON array text, e.g. <c>["a","b"]</c>).</summary>
+    public string DependsOnJson { get; set; } = "[]";
+
+    public string? InputJson { get; set; }
+    public string? OutputJson { get; set; }
+    public string? Error { get; set; }
+    public string? ExecutorId { get; set; }
+
+    public DateTime? DispatchedAt { get; set; }
+    public DateTime? StartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+    public DateTime? LastHeartbeatAt { get; set; }
+}

@@ -1,0 +1,41 @@
+using MassTransit;
+
+namespace SagaWorkflow.Persistence.Workflows;
+
+/// <summary>
+/// Saga state of one workflow run: one <c>workflow_instances</c> row plus its <c>workflow_nodes</c> rows.
+/// Only <c>WorkflowStateMachine</c> writes it; people read it with SQL (docs/sql-cookbook.md).
+/// </summary>
+public class WorkflowState : SagaStateMachineInstance
+{
+    public Guid CorrelationId { get; set; }
+
+    /// <summary>The state machine's state name (Running, Completed, Failed, Cancelled), readable in SQL.</summary>
+    public string CurrentState { get; set; } = "";
+
+    public string DefinitionName { get; set; } = "";
+    public int DefinitionVersion { get; set; }
+
+    /// <summary>The definition as submitted (JSON), kept so a run can be inspected and retried as it was.</summary>
+    public string DefinitionJson { get; set; } = "";
+
+    public string? InputJson { get; set; }
+
+    /// <summary>Outputs of the sink nodes (JSON object keyed by node id) once completed.</summary>
+    public string? OutputJson { get; set; }
+
+    /// <summary>What started it: message, api, cli or cron.</summary>
+    public string Trigger { get; set; } = "message";
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+
+    public string? FailedNodeId { get; set; }
+    public string? FailureReason { get; set; }
+
+    /// <summary>Optimistic concurrency token: incremented on every save, checked in the UPDATE's WHERE.</summary>
+    public int Version { get; set; }
+
+    public List<WorkflowNodeState> Nodes { get; set; } = [];
+}

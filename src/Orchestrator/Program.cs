@@ -1,1 +1,3 @@
-return 0;
+using SagaWorkflow.Orchestrator.Cli;
+
+return await OrchestratorCommandLine.RunAsync(args);

@@ -6,4 +6,7 @@ public static class WorkflowDefinitionParser
     /// <summary>TODO(helper): implement.</summary>
     public static (WorkflowDefinition? Definition, IReadOnlyList<DefinitionError> Errors) Parse(string json) =>
         throw new NotImplementedException(json);
+
+    /// <summary>TODO(helper): implement.</summary>
+    public static string ToJson(WorkflowDefinition definition) => System.Text.Json.JsonSerializer.Serialize(definition);
 }

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Hosting;
+using SagaWorkflow.Orchestrator.Hosting;
+
+namespace SagaWorkflow.Orchestrator.Cli;
+
+/// <summary>Verbs of the orchestrator executable: <c>run</c> a definition file to completion, or <c>serve</c> (the default).</summary>
+public static class OrchestratorCommandLine
+{
+    public const string Usage = """
+        usage:
+          SagaWorkflow.Orchestrator run <definition.json> [--input <json>]   run one workflow in local mode and wait for it
+          SagaWorkflow.Orchestrator serve                                  host the orchestrator until stopped
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "run":
+                return await RunCommand.ExecuteAsync(args[1..], Console.Out, CancellationToken.None);
+            case null or "serve":
+                var builder = Host.CreateApplicationBuilder(args.Skip(1).ToArray());
+                builder.AddWorkflowOrchestrator();
+                using (var host = builder.Build())
+                {
+                    await host.MigrateWorkflowDatabaseAsync(CancellationToken.None);
+                    await host.RunAsync();
+                }
+
+                return 0;
+            case "-h" or "--help" or "help":
+                Console.Out.WriteLine(Usage);
+                return 0;
+            default:
+                await Console.Error.WriteLineAsync($"unknown verb '{args[0]}'.\n{Usage}");
+                return 2;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using SagaWorkflow.Contracts;
+using SagaWorkflow.Contracts.Definitions;
+using SagaWorkflow.Persistence.Workflows;
+
+namespace SagaWorkflow.Orchestrator.Workflows;
+
+/// <summary>Builds a run's rows from its definition, and the commands that run its nodes.</summary>
+public static class WorkflowRun
+{
+    public static void Initialize(WorkflowState saga, WorkflowDefinition definition, StartWorkflow message, DateTime now)
+    {
+        saga.DefinitionName = definition.Name;
+        saga.DefinitionVersion = definition.Version;
+        saga.DefinitionJson = WorkflowDefinitionParser.ToJson(definition);
+        saga.InputJson = NodeJson.Write(message.Input);
+        saga.Trigger = string.IsNullOrWhiteSpace(message.Trigger) ? "message" : message.Trigger;
+        saga.CreatedAt = now;
+        saga.UpdatedAt = now;
+        saga.Nodes = definition.Nodes
+            .Select((node, ordinal) => new WorkflowNodeState
+            {
+                WorkflowId = saga.CorrelationId,
+                NodeId = node.Id,
+                Ordinal = ordinal,
+                Capability = node.Capability,
+                State = NodeStatus.Pending,
+                MaxAttempts = node.Retry?.MaxAttempts ?? 1,
+                DependsOnJson = JsonSerializer.Serialize(node.DependsOn),
+                InputJson = NodeJson.Write(node.Input),
+            })
+            .ToList();
+    }
+
+    public static ExecuteNode ExecuteCommand(WorkflowGraph graph, WorkflowNodeState node, string? workflowInputJson) => new()
+    {
+        WorkflowId = node.WorkflowId,
+        NodeId = node.NodeId,
+        Attempt = node.Attempt,
+        Capability = node.Capability,
+        Input = NodeJson.ParseOrNull(node.InputJson),
+        DependencyOutputs = graph.DependencyOutputs(node.NodeId),
+        WorkflowInput = NodeJson.ParseOrNull(workflowInputJson),
+        ExecutionId = ExecuteNode.ExecutionIdFor(node.WorkflowId, node.NodeId, node.Attempt),
+    };
+}

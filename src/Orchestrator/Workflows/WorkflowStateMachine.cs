@@ -1,0 +1,73 @@
+using MassTransit;
+using SagaWorkflow.Contracts;
+using SagaWorkflow.Persistence.Workflows;
+
+namespace SagaWorkflow.Orchestrator.Workflows;
+
+/// <summary>
+/// One saga per workflow run. Validates and starts it, dispatches ready nodes to their capability queues,
+/// applies node results (fenced by attempt) and settles the run. The DAG rules live in <see cref="WorkflowGraph"/>
+/// and the state changes in <see cref="WorkflowSteps"/>; this class only wires events to states.
+/// </summary>
+public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState>
+{
+    public WorkflowStateMachine(WorkflowSteps steps)
+    {
+        InstanceState(x => x.CurrentState);
+
+        // A start without an id takes its message id, so a redelivered command cannot start a second run.
+        Event(() => Start, e => e.CorrelateById(c => c.Message.WorkflowId ?? c.MessageId ?? Guid.Empty));
+        // Results and commands for a workflow we do not have are faults, so they reach the error queue with a reason.
+        Event(() => Cancel, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => NodeStarted, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => NodeCompleted, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => NodeFailed, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
+
+        Initially(
+            When(Start)
+                .IfElse(WorkflowSteps.IsValid,
+                    accepted => accepted
+                        .ThenAsync(steps.StartAsync)
+                        .TransitionTo(Running),
+                    rejected => rejected
+                        .ThenAsync(steps.RejectAsync)
+                        .Finalize()));
+
+        During(Running,
+            When(NodeStarted).Then(steps.RecordStarted),
+            When(NodeCompleted)
+                .ThenAsync(steps.ApplyCompletedAsync)
+                .If(c => c.Saga.Nodes.TrueForAll(n => n.State == NodeStatus.Succeeded),
+                    done => done.ThenAsync(steps.CompleteAsync).TransitionTo(Completed)),
+            When(NodeFailed)
+                .ThenAsync(steps.ApplyFailedAsync)
+                .If(c => c.Saga.FailedNodeId is not null,
+                    failed => failed.ThenAsync(steps.FailAsync).TransitionTo(Failed)),
+            When(Cancel)
+                .ThenAsync(steps.CancelAsync)
+                .TransitionTo(Cancelled));
+
+        // A finished run still records what its in-flight attempts reported, but dispatches nothing more.
+        During(Completed, Failed, Cancelled,
+            When(NodeStarted).Then(steps.RecordLate),
+            When(NodeCompleted).Then(steps.RecordLate),
+            When(NodeFailed).Then(steps.RecordLate),
+            When(Cancel).Then(steps.IgnoreCancel));
+
+        DuringAny(When(Start).Then(steps.IgnoreDuplicateStart));
+
+        // Only a rejected start finalizes; it is discarded, so an invalid definition leaves no row behind.
+        SetCompletedWhenFinalized();
+    }
+
+    public State Running { get; private set; } = null!;
+    public State Completed { get; private set; } = null!;
+    public State Failed { get; private set; } = null!;
+    public State Cancelled { get; private set; } = null!;
+
+    public Event<StartWorkflow> Start { get; private set; } = null!;
+    public Event<CancelWorkflow> Cancel { get; private set; } = null!;
+    public Event<NodeStarted> NodeStarted { get; private set; } = null!;
+    public Event<NodeCompleted> NodeCompleted { get; private set; } = null!;
+    public Event<NodeFailed> NodeFailed { get; private set; } = null!;
+}

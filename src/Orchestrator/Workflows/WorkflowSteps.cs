@@ -1,0 +1,214 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using SagaWorkflow.Contracts;
+using SagaWorkflow.Contracts.Definitions;
+using SagaWorkflow.Persistence.Workflows;
+
+namespace SagaWorkflow.Orchestrator.Workflows;
+
+/// <summary>
+/// The state changes behind <see cref="WorkflowStateMachine"/>: each method handles one event for one saga.
+/// Sends and publishes go through the consume context, so the endpoint's in-memory outbox holds them
+/// until the saga row is saved: a failed save dispatches nothing.
+/// </summary>
+public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logger)
+{
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public static bool IsValid(BehaviorContext<WorkflowState, StartWorkflow> context) =>
+        ValidationErrors(context).Count == 0;
+
+    public async Task RejectAsync(BehaviorContext<WorkflowState, StartWorkflow> context)
+    {
+        var errors = ValidationErrors(context);
+        logger.LogWarning("Workflow {WorkflowId} rejected: {Errors}", context.Saga.CorrelationId, string.Join("; ", errors));
+        await context.Publish(new WorkflowRejected { WorkflowId = context.Saga.CorrelationId, Errors = errors, Timestamp = Now });
+    }
+
+    public async Task StartAsync(BehaviorContext<WorkflowState, StartWorkflow> context)
+    {
+        var definition = context.Message.Definition!;
+        WorkflowRun.Initialize(context.Saga, definition, context.Message, Now);
+        var graph = new WorkflowGraph(context.Saga.Nodes);
+        await DispatchAsync(context, graph, graph.ReadyNodes());
+        logger.LogInformation("Workflow {WorkflowId} ({Definition} v{Version}) started with {NodeCount} nodes",
+            context.Saga.CorrelationId, definition.Name, definition.Version, definition.Nodes.Count);
+        await context.Publish(new WorkflowStarted
+        {
+            WorkflowId = context.Saga.CorrelationId,
+            DefinitionName = definition.Name,
+            DefinitionVersion = definition.Version,
+            NodeCount = definition.Nodes.Count,
+            Timestamp = Now,
+        });
+    }
+
+    public void RecordStarted(BehaviorContext<WorkflowState, NodeStarted> context)
+    {
+        var message = context.Message;
+        var node = CurrentAttemptNode(context, message.NodeId, message.Attempt, "started");
+        if (node is null)
+            return;
+        node.State = NodeStatus.Running;
+        node.ExecutorId = message.ExecutorId;
+        node.StartedAt = message.Timestamp;
+        Touch(context.Saga);
+    }
+
+    public async Task ApplyCompletedAsync(BehaviorContext<WorkflowState, NodeCompleted> context)
+    {
+        var message = context.Message;
+        var node = CurrentAttemptNode(context, message.NodeId, message.Attempt, "completed");
+        if (node is null)
+            return;
+        node.State = NodeStatus.Succeeded;
+        node.OutputJson = NodeJson.Write(message.Output);
+        node.ExecutorId = message.ExecutorId;
+        node.FinishedAt = message.Timestamp;
+        node.Error = null;
+        Touch(context.Saga);
+        var graph = new WorkflowGraph(context.Saga.Nodes);
+        await DispatchAsync(context, graph, graph.ReadyAfter(node.NodeId));
+    }
+
+    public async Task ApplyFailedAsync(BehaviorContext<WorkflowState, NodeFailed> context)
+    {
+        var message = context.Message;
+        var node = CurrentAttemptNode(context, message.NodeId, message.Attempt, "failed");
+        if (node is null)
+            return;
+        node.Error = message.Error;
+        node.ExecutorId = message.ExecutorId;
+        Touch(context.Saga);
+        if (message.Retryable && node.Attempt < node.MaxAttempts)
+        {
+            // Backoff delays need the persistent scheduler (issue 4); until then a retry is dispatched at once.
+            logger.LogWarning("Node {NodeId} attempt {Attempt} failed, retrying: {Error}", node.NodeId, node.Attempt, message.Error);
+            await DispatchAsync(context, new WorkflowGraph(context.Saga.Nodes), [node]);
+            return;
+        }
+
+        node.State = NodeStatus.Failed;
+        node.FinishedAt = message.Timestamp;
+        context.Saga.FailedNodeId = node.NodeId;
+        context.Saga.FailureReason = $"node '{node.NodeId}' failed after {node.Attempt} attempt(s): {message.Error}";
+    }
+
+    public async Task CompleteAsync(BehaviorContext<WorkflowState, NodeCompleted> context)
+    {
+        var outputs = new WorkflowGraph(context.Saga.Nodes).SinkOutputs();
+        context.Saga.OutputJson = NodeJson.Write(outputs);
+        Finish(context.Saga);
+        logger.LogInformation("Workflow {WorkflowId} completed", context.Saga.CorrelationId);
+        await context.Publish(new WorkflowCompleted { WorkflowId = context.Saga.CorrelationId, Outputs = outputs, Timestamp = Now });
+    }
+
+    public async Task FailAsync(BehaviorContext<WorkflowState, NodeFailed> context)
+    {
+        // Nodes that never started will never run; in-flight ones finish and are recorded as they report.
+        foreach (var pending in context.Saga.Nodes.Where(n => n.State == NodeStatus.Pending))
+            pending.State = NodeStatus.Skipped;
+        Finish(context.Saga);
+        logger.LogWarning("Workflow {WorkflowId} failed: {Reason}", context.Saga.CorrelationId, context.Saga.FailureReason);
+        await context.Publish(new WorkflowFailed
+        {
+            WorkflowId = context.Saga.CorrelationId,
+            NodeId = context.Saga.FailedNodeId,
+            Error = context.Saga.FailureReason ?? "",
+            Timestamp = Now,
+        });
+    }
+
+    public async Task CancelAsync(BehaviorContext<WorkflowState, CancelWorkflow> context)
+    {
+        foreach (var node in context.Saga.Nodes.Where(n => !IsSettled(n.State)))
+        {
+            node.State = NodeStatus.Cancelled;
+            node.FinishedAt = Now;
+        }
+
+        context.Saga.FailureReason = "cancelled" + (context.Message.Reason is { } reason ? ": " + reason : "");
+        Finish(context.Saga);
+        logger.LogInformation("Workflow {WorkflowId} cancelled: {Reason}", context.Saga.CorrelationId, context.Message.Reason);
+        await context.Publish(new WorkflowCancelled { WorkflowId = context.Saga.CorrelationId, Reason = context.Message.Reason, Timestamp = Now });
+    }
+
+    /// <summary>A result for a finished run: recorded on the node when it is for the in-flight attempt, never dispatching.</summary>
+    public void RecordLate<T>(BehaviorContext<WorkflowState, T> context)
+        where T : class
+    {
+        switch (context.Message)
+        {
+            case NodeCompleted m when CurrentAttemptNode(context, m.NodeId, m.Attempt, "completed (late)") is { } node:
+                node.State = NodeStatus.Succeeded;
+                node.OutputJson = NodeJson.Write(m.Output);
+                node.FinishedAt = m.Timestamp;
+                break;
+            case NodeFailed m when CurrentAttemptNode(context, m.NodeId, m.Attempt, "failed (late)") is { } node:
+                node.State = NodeStatus.Failed;
+                node.Error = m.Error;
+                node.FinishedAt = m.Timestamp;
+                break;
+            case NodeStarted m:
+                logger.LogInformation("Node {NodeId} attempt {Attempt} started after workflow {WorkflowId} finished ({State})",
+                    m.NodeId, m.Attempt, context.Saga.CorrelationId, context.Saga.CurrentState);
+                break;
+        }
+    }
+
+    public void IgnoreCancel(BehaviorContext<WorkflowState, CancelWorkflow> context) =>
+        logger.LogInformation("Cancel of workflow {WorkflowId} ignored: it is already {State}", context.Saga.CorrelationId, context.Saga.CurrentState);
+
+    public void IgnoreDuplicateStart(BehaviorContext<WorkflowState, StartWorkflow> context) =>
+        logger.LogInformation("Duplicate start of workflow {WorkflowId} ignored: it is already {State}", context.Saga.CorrelationId, context.Saga.CurrentState);
+
+    private async Task DispatchAsync(BehaviorContext<WorkflowState> context, WorkflowGraph graph, IReadOnlyList<WorkflowNodeState> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            node.Attempt++;
+            node.State = NodeStatus.Dispatched;
+            node.DispatchedAt = Now;
+            node.StartedAt = null;
+            node.ExecutorId = null;
+        }
+
+        var workflowInputJson = context.Saga.InputJson;
+        foreach (var node in nodes)
+        {
+            var command = WorkflowRun.ExecuteCommand(graph, node, workflowInputJson);
+            var endpoint = await context.GetSendEndpoint(NodeQueues.SendAddress(node.Capability));
+            await endpoint.Send(command, context.CancellationToken);
+        }
+    }
+
+    private WorkflowNodeState? CurrentAttemptNode<T>(BehaviorContext<WorkflowState, T> context, string nodeId, int attempt, string what)
+        where T : class
+    {
+        var graph = new WorkflowGraph(context.Saga.Nodes);
+        var check = graph.CheckResult(nodeId, attempt);
+        if (check == ResultCheck.Current)
+            return graph.Find(nodeId);
+        var current = graph.Find(nodeId);
+        logger.LogWarning("Ignored {What} result of node {NodeId} attempt {Attempt} of workflow {WorkflowId}: {Check} (current attempt {Current}, state {State})",
+            what, nodeId, attempt, context.Saga.CorrelationId, check, current?.Attempt, current?.State);
+        return null;
+    }
+
+    private static IReadOnlyList<DefinitionError> ValidationErrors(BehaviorContext<WorkflowState, StartWorkflow> context) =>
+        context.GetOrAddPayload(() => new ValidationResult(WorkflowDefinitionValidator.Validate(context.Message.Definition))).Errors;
+
+    private static bool IsSettled(NodeStatus state) =>
+        state is NodeStatus.Succeeded or NodeStatus.Failed or NodeStatus.Cancelled or NodeStatus.Skipped;
+
+    private void Touch(WorkflowState saga) => saga.UpdatedAt = Now;
+
+    private void Finish(WorkflowState saga)
+    {
+        saga.FinishedAt = Now;
+        saga.UpdatedAt = saga.FinishedAt.Value;
+    }
+
+    /// <summary>Validation runs once per message: the condition and the rejection share this payload.</summary>
+    private sealed record ValidationResult(IReadOnlyList<DefinitionError> Errors);
+}

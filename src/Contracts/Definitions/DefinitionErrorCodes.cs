@@ -1,0 +1,24 @@
+namespace SagaWorkflow.Contracts.Definitions;
+
+/// <summary>Stable codes of <see cref="DefinitionError"/>, for programs that branch on the kind of problem.</summary>
+public static class DefinitionErrorCodes
+{
+    public const string Json = "json";
+    public const string MissingDefinition = "missing_definition";
+    public const string MissingName = "missing_name";
+    public const string InvalidVersion = "invalid_version";
+    public const string EmptyWorkflow = "empty_workflow";
+    public const string TooManyNodes = "too_many_nodes";
+    public const string MissingId = "missing_id";
+    public const string InvalidId = "invalid_id";
+    public const string DuplicateId = "duplicate_id";
+    public const string MissingCapability = "missing_capability";
+    public const string InvalidCapability = "invalid_capability";
+    public const string UnknownDependency = "unknown_dependency";
+    public const string SelfDependency = "self_dependency";
+    public const string DuplicateDependency = "duplicate_dependency";
+    public const string Cycle = "cycle";
+    public const string InputTooLarge = "input_too_large";
+    public const string InvalidRetry = "invalid_retry";
+    public const string InvalidTimeout = "invalid_timeout";
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SagaWorkflow.Contracts;
+
+namespace SagaWorkflow.Executors.Hosting;
+
+/// <summary>
+/// Runs one <see cref="ExecuteNode"/> on the executor for its capability and publishes NodeStarted, then NodeCompleted
+/// or NodeFailed. Every outcome is published, including a missing executor and a thrown exception.
+/// </summary>
+public sealed class ExecuteNodeConsumer(
+    IEnumerable<INodeExecutor> executors,
+    IOptions<ExecutorOptions> options,
+    TimeProvider time,
+    ILogger<ExecuteNodeConsumer> logger) : IConsumer<ExecuteNode>
+{
+    // At-least-once delivery can hand this process a copy of an attempt it is still running (a redelivery after
+    // a broker hiccup); running it twice would double its side effects, so the copy is dropped with a log line.
+    private static readonly ConcurrentDictionary<string, byte> Running = new(StringComparer.Ordinal);
+
+    public async Task Consume(ConsumeContext<ExecuteNode> context)
+    {
+        var m = context.Message;
+        var executorId = options.Value.ExecutorId;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["WorkflowId"] = m.WorkflowId, ["NodeId"] = m.NodeId, ["Attempt"] = m.Attempt, ["ExecutorId"] = executorId });
+        var executor = executors.FirstOrDefault(e => e.Capability == m.Capability);
+        if (executor is null)
+        {
+            await PublishFailed(context, $"no executor for capability '{m.Capability}' on executor {executorId}", retryable: false);
+            return;
+        }
+
+        if (!Running.TryAdd(m.ExecutionId, 0))
+        {
+            logger.LogWarning("Execution {ExecutionId} is already running here; duplicate delivery dropped", m.ExecutionId);
+            return;
+        }
+
+        try
+        {
+            await context.Publish(new NodeStarted { WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId, Timestamp = Now });
+            var result = await Run(executor, m, context.CancellationToken);
+            if (result.Succeeded)
+            {
+                await context.Publish(new NodeCompleted
+                {
+                    WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId, Output = result.Output, Timestamp = Now,
+                });
+            }
+            else
+                await PublishFailed(context, result.Error ?? "failed without an error message", result.Retryable);
+        }
+        finally
+        {
+            Running.TryRemove(m.ExecutionId, out _);
+        }
+    }
+
+    private async Task<NodeExecutionResult> Run(INodeExecutor executor, ExecuteNode m, CancellationToken cancellationToken)
+    {
+        var request = new NodeExecutionRequest(m.WorkflowId, m.NodeId, m.Attempt, m.ExecutionId, m.Input, m.DependencyOutputs, m.WorkflowInput);
+        try
+        {
+            return await executor.ExecuteAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // An executor bug must still end the attempt, or the node would wait for a result that never comes.
+            logger.LogError(ex, "Executor {Capability} threw", executor.Capability);
+            return NodeExecutionResult.Failure($"{ex.GetType().Name}: {ex.Message}", retryable: true);
+        }
+    }
+
+    private Task PublishFailed(ConsumeContext<ExecuteNode> context, string error, bool retryable)
+    {
+        var m = context.Message;
+        logger.LogWarning("Node {NodeId} attempt {Attempt} failed: {Error}", m.NodeId, m.Attempt, error);
+        return context.Publish(new NodeFailed
+        {
+            WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = options.Value.ExecutorId,
+            Error = error, Retryable = retryable, Timestamp = Now,
+        });
+    }
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+}

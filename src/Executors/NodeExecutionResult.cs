@@ -14,7 +14,8 @@ public sealed record NodeExecutionResult
 
     public static NodeExecutionResult Success(JsonElement? output = null) => new() { Succeeded = true, Output = output };
 
-    public static NodeExecutionResult Success<T>(T output) => Success(JsonSerializer.SerializeToElement(output));
+    public static NodeExecutionResult Success<T>(T output)
+        where T : class => Success(JsonSerializer.SerializeToElement(output));
 
     public static NodeExecutionResult Failure(string error, bool retryable) => new() { Error = error, Retryable = retryable };
 }

@@ -19,7 +19,7 @@ public static class RunCommand
     public static Task<int> ExecuteAsync(string[] args, TextWriter output, CancellationToken cancellationToken) =>
         ExecuteAsync(args, output, new Dictionary<string, string?>(), cancellationToken);
 
-    /// <param name="settings">Configuration entries laid over appsettings and environment (tests point the database elsewhere).</param>
+    // settings: configuration entries laid over appsettings and environment (tests point the database elsewhere).
     public static async Task<int> ExecuteAsync(string[] args, TextWriter output, IDictionary<string, string?> settings,
         CancellationToken cancellationToken)
     {
@@ -68,7 +68,7 @@ public static class RunCommand
         return host;
     }
 
-    private static IDisposable CancelOnCtrlC(IBus bus, Guid workflowId)
+    private static CallbackDisposable CancelOnCtrlC(IBus bus, Guid workflowId)
     {
         void Handler(object? sender, ConsoleCancelEventArgs e)
         {

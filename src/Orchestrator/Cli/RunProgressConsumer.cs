@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MassTransit;
 using SagaWorkflow.Contracts;
 
@@ -20,7 +21,7 @@ public sealed class RunProgressConsumer(RunMonitor monitor) :
     {
         var m = context.Message;
         if (m.WorkflowId == monitor.WorkflowId)
-            monitor.Transition(m.NodeId, $"succeeded  {m.Output?.GetRawText()}");
+            monitor.Transition(m.NodeId, $"succeeded  {(m.Output is { } output ? JsonSerializer.Serialize(output) : "")}");
         return Task.CompletedTask;
     }
 

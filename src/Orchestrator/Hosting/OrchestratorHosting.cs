@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using SagaWorkflow.Executors;
 using SagaWorkflow.Orchestrator.Workflows;
 using SagaWorkflow.Persistence;
+using SagaWorkflow.Persistence.Sagas;
 using SagaWorkflow.Persistence.Workflows;
 
 namespace SagaWorkflow.Orchestrator.Hosting;
@@ -39,4 +40,8 @@ public static class OrchestratorHosting
         });
         return builder;
     }
+
+    /// <summary>Applies pending migrations before the bus starts, so no message meets a missing table.</summary>
+    public static Task MigrateWorkflowDatabaseAsync(this IHost host, CancellationToken cancellationToken) =>
+        host.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
 }

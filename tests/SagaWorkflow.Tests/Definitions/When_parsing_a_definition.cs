@@ -24,12 +24,12 @@ public sealed class When_parsing_a_definition
     [Fact]
     public void A_misspelt_property_is_an_error_naming_its_path()
     {
-        var (definition, errors) = WorkflowDefinitionParser.Parse("""{ "name": "w", "nodes": [ { "id": "a", "capability": "noop", "dependson": [] } ] }""");
+        var (definition, errors) = WorkflowDefinitionParser.Parse("""{ "name": "w", "nodes": [ { "id": "a", "capability": "noop", "depends": [] } ] }""");
 
         Assert.Null(definition);
         var error = Assert.Single(errors);
         Assert.Equal(DefinitionErrorCodes.Json, error.Code);
-        Assert.Contains("dependson", error.Message, StringComparison.Ordinal);
+        Assert.Contains("depends", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -21,14 +21,16 @@ public sealed class ScriptedExecutor : IConsumer<ExecuteNode>
             return;
         await context.Publish(new NodeStarted { WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = "scripted" });
 
-        var failUntil = input.ValueKind == JsonValueKind.Object && input.TryGetProperty("failUntilAttempt", out var n) ? n.GetInt32() : 0;
-        if (input.ValueKind == JsonValueKind.Object && input.TryGetProperty("fail", out var why) || m.Attempt < failUntil)
+        var isObject = input.ValueKind == JsonValueKind.Object;
+        var failUntil = isObject && input.TryGetProperty("failUntilAttempt", out var n) ? n.GetInt32() : 0;
+        var why = isObject && input.TryGetProperty("fail", out var w) ? w : default;
+        if (why.ValueKind != JsonValueKind.Undefined || m.Attempt < failUntil)
         {
             await context.Publish(new NodeFailed
             {
                 WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = "scripted",
                 Error = why.ValueKind == JsonValueKind.String ? why.GetString()! : $"attempt {m.Attempt} fails",
-                Retryable = !input.TryGetProperty("retryable", out var r) || r.GetBoolean(),
+                Retryable = !isObject || !input.TryGetProperty("retryable", out var r) || r.GetBoolean(),
             });
             return;
         }

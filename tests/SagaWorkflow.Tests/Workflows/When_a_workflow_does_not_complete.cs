@@ -88,7 +88,7 @@ public sealed class When_a_workflow_does_not_complete
         Assert.Contains(DefinitionErrorCodes.DuplicateId, codes);
         Assert.Contains(DefinitionErrorCodes.UnknownDependency, codes);
         Assert.Contains(DefinitionErrorCodes.Cycle, codes);
-        Assert.Null(h.Saga.Sagas.Contains(id));
+        Assert.Null(await h.Saga.NotExists(id));
         Assert.Empty(h.Harness.Sent.Select<ExecuteNode>());
     }
 

@@ -1,0 +1,23 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace SagaWorkflow.Persistence.Workflows;
+
+/// <summary>Maps <see cref="WorkflowNodeState"/> to <c>workflow_nodes</c>; the state is lower-case text so SQL reads <c>state = 'running'</c>.</summary>
+public sealed class WorkflowNodeStateMap : IEntityTypeConfiguration<WorkflowNodeState>
+{
+    public void Configure(EntityTypeBuilder<WorkflowNodeState> builder)
+    {
+        builder.ToTable("workflow_nodes");
+        builder.HasKey(x => new { x.WorkflowId, x.NodeId });
+        builder.Property(x => x.NodeId).HasMaxLength(100);
+        builder.Property(x => x.Capability).HasMaxLength(50);
+        builder.Property(x => x.ExecutorId).HasMaxLength(200);
+        builder.Property(x => x.State)
+            .HasMaxLength(16)
+            .HasConversion(v => v.ToString().ToLowerInvariant(), v => Enum.Parse<NodeStatus>(v, ignoreCase: true));
+
+        builder.HasIndex(x => x.State);
+        builder.HasIndex(x => x.ExecutorId);
+    }
+}

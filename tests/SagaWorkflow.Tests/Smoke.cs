@@ -1,1 +1,0 @@
-namespace SagaWorkflow.Tests; public class Smoke { [Fact] public void Runs() => Assert.True(true); }

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Runs every test. Installs RabbitMQ and PostgreSQL from Debian packages when missing, starts them on 127.0.0.1,
+# gives this run its own vhost, user and database, runs the tests, then removes what it created and stops what
+# it started. Re-runnable, and safe after a killed run (leftovers named sagaworkflow-test-* are removed first).
+#
+#   scripts/test.sh                      everything
+#   scripts/test.sh --no-services        build and test only; integration tests skip themselves
+#   scripts/test.sh --filter Workflows   extra arguments go to `dotnet test`
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+no_services=${SAGAWORKFLOW_NO_SERVICES:-0}
+test_args=()
+for arg in "$@"; do
+  case "$arg" in
+    --no-services) no_services=1 ;;
+    *) test_args+=("$arg") ;;
+  esac
+done
+
+run_id="$(date +%s)$RANDOM"
+vhost="sagaworkflow-test-$run_id"
+db_user="sagaworkflow_test_$run_id"
+db_name="sagaworkflow_test_$run_id"
+secret="$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+state_dir="${TMPDIR:-/tmp}/sagaworkflow-test"
+mkdir -p "$state_dir"
+started_rabbit=0
+started_postgres=0
+pg_version=""
+pg_port=5432
+
+export RABBITMQ_NODENAME=rabbit@localhost
+export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+export ERL_EPMD_ADDRESS=127.0.0.1
+export RABBITMQ_DIST_PORT=25672
+export RABBITMQ_CONFIG_FILE="$state_dir/rabbitmq"
+export RABBITMQ_CONF_ENV_FILE="$state_dir/rabbitmq-env.conf"
+
+phase_start=$SECONDS
+phase() { echo "== $1 ($((SECONDS - phase_start)) s since start)"; }
+
+as_postgres() { runuser -u postgres -- "$@"; }
+psql_admin() { as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$pg_port" -d postgres "$@"; }
+
+install_packages() {
+  local missing=()
+  command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
+  compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  phase "installing ${missing[*]} from Debian packages"
+  # Package scripts try to start services through init; we start them ourselves, bound to loopback.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' RETURN
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+start_rabbitmq() {
+  printf 'listeners.tcp.default = 127.0.0.1:5672\nmanagement.tcp.ip = 127.0.0.1\nmanagement.tcp.port = 15672\n' > "$RABBITMQ_CONFIG_FILE.conf"
+  : > "$RABBITMQ_CONF_ENV_FILE"
+  chmod 644 "$RABBITMQ_CONFIG_FILE.conf" "$RABBITMQ_CONF_ENV_FILE"
+  chmod 755 "$state_dir"
+  if rabbitmqctl -q status >/dev/null 2>&1; then
+    echo "RabbitMQ already running: reusing it"
+    rabbitmq-plugins -q enable rabbitmq_management >/dev/null
+    return 0
+  fi
+  phase "starting RabbitMQ on 127.0.0.1"
+  rabbitmq-plugins -q enable --offline rabbitmq_management >/dev/null
+  (setsid rabbitmq-server > "$state_dir/rabbitmq.log" 2>&1 &)
+  started_rabbit=1
+  # await_startup needs a node that is already reachable; until the VM registers with epmd, poll for it.
+  for _ in $(seq 1 120); do rabbitmqctl -q ping >/dev/null 2>&1 && break; sleep 1; done
+  rabbitmqctl -q await_startup --timeout 180 >/dev/null || { tail -40 "$state_dir/rabbitmq.log"; return 1; }
+}
+
+start_postgres() {
+  pg_version="$(ls /usr/lib/postgresql | sort -V | tail -1)"
+  if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$pg_version main"; then
+    phase "creating PostgreSQL $pg_version cluster"
+    pg_createcluster "$pg_version" main >/dev/null
+  fi
+  pg_port="$(pg_lsclusters -h | awk -v v="$pg_version" '$1==v && $2=="main" {print $3}')"
+  if pg_lsclusters -h | awk -v v="$pg_version" '$1==v && $2=="main" {print $4}' | grep -q online; then
+    echo "PostgreSQL $pg_version already running on port $pg_port: reusing it"
+  else
+    phase "starting PostgreSQL $pg_version on 127.0.0.1:$pg_port"
+    mkdir -p "/etc/postgresql/$pg_version/main/conf.d"
+    echo "listen_addresses = '127.0.0.1'" > "/etc/postgresql/$pg_version/main/conf.d/sagaworkflow-test.conf"
+    rm -f "/var/lib/postgresql/$pg_version/main/postmaster.pid" 2>/dev/null || true
+    pg_ctlcluster "$pg_version" main start
+    started_postgres=1
+  fi
+  for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 -p "$pg_port" && return 0; sleep 1; done
+  echo "PostgreSQL did not become ready" >&2
+  return 1
+}
+
+remove_leftovers() {
+  # Names carry the test prefix, so anything matching belongs to an earlier (possibly killed) run of this script.
+  for v in $(rabbitmqctl -q list_vhosts name 2>/dev/null | grep '^sagaworkflow-test-' || true); do rabbitmqctl -q delete_vhost "$v" >/dev/null || true; done
+  for u in $(rabbitmqctl -q list_users 2>/dev/null | awk '{print $1}' | grep '^sagaworkflow_test_' || true); do rabbitmqctl -q delete_user "$u" >/dev/null || true; done
+  for d in $(psql_admin -At -c "SELECT datname FROM pg_database WHERE datname LIKE 'sagaworkflow\_test\_%'" 2>/dev/null || true); do
+    psql_admin -c "DROP DATABASE IF EXISTS \"$d\" WITH (FORCE)" || true
+  done
+  for r in $(psql_admin -At -c "SELECT rolname FROM pg_roles WHERE rolname LIKE 'sagaworkflow\_test\_%'" 2>/dev/null || true); do
+    psql_admin -c "DROP ROLE IF EXISTS \"$r\"" || true
+  done
+}
+
+create_run_resources() {
+  phase "creating vhost $vhost and database $db_name"
+  rabbitmqctl -q add_vhost "$vhost" >/dev/null
+  rabbitmqctl -q add_user "$db_user" "$secret" >/dev/null
+  rabbitmqctl -q set_user_tags "$db_user" administrator >/dev/null
+  rabbitmqctl -q set_permissions -p "$vhost" "$db_user" '.*' '.*' '.*' >/dev/null
+  psql_admin -c "CREATE ROLE \"$db_user\" LOGIN CREATEDB PASSWORD '$secret'"
+  psql_admin -c "CREATE DATABASE \"$db_name\" OWNER \"$db_user\""
+  export SAGAWORKFLOW_TEST_RABBITMQ="amqp://$db_user:$secret@127.0.0.1:5672/$vhost"
+  export SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT="http://$db_user:$secret@127.0.0.1:15672"
+  export SAGAWORKFLOW_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=$db_user;Password=$secret;Database=$db_name"
+}
+
+cleanup() {
+  local code=$?
+  if [ "$no_services" != 1 ]; then
+    phase "cleaning up"
+    remove_leftovers
+    if [ "$started_rabbit" = 1 ]; then rabbitmqctl -q shutdown >/dev/null 2>&1 || rabbitmqctl -q stop >/dev/null 2>&1 || true; fi
+    if [ "$started_postgres" = 1 ]; then pg_ctlcluster "$pg_version" main stop || true; fi
+  fi
+  echo "== done in $((SECONDS - phase_start)) s, exit code $code"
+  exit $code
+}
+
+echo "dotnet $(dotnet --version)"
+if [ "$no_services" != 1 ]; then
+  trap cleanup EXIT
+  install_packages
+  start_rabbitmq
+  start_postgres
+  echo "RabbitMQ $(rabbitmqctl -q version 2>/dev/null), $(as_postgres psql -X -At -p "$pg_port" -c 'SHOW server_version' 2>/dev/null | sed 's/^/PostgreSQL /')"
+  remove_leftovers
+  create_run_resources
+else
+  trap cleanup EXIT
+  echo "--no-services: integration tests will skip themselves"
+fi
+
+phase "building"
+dotnet build SagaWorkflow.sln -c Release -warnaserror -nologo -v q
+phase "testing"
+dotnet test SagaWorkflow.sln -c Release --no-build --nologo --logger "console;verbosity=normal" --blame-hang-timeout 10m ${test_args[@]+"${test_args[@]}"}

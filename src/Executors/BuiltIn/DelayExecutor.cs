@@ -10,7 +10,8 @@ public sealed class DelayExecutor(TimeProvider time) : INodeExecutor
     public async Task<NodeExecutionResult> ExecuteAsync(NodeExecutionRequest request, CancellationToken cancellationToken)
     {
         if (request.Input is not { ValueKind: JsonValueKind.Object } input
-            || !input.TryGetProperty("ms", out var ms) || !ms.TryGetInt64(out var milliseconds) || milliseconds < 0)
+            || !input.TryGetProperty("ms", out var ms) || ms.ValueKind != JsonValueKind.Number
+            || !ms.TryGetInt64(out var milliseconds) || milliseconds < 0)
             return NodeExecutionResult.Failure("delay needs input.ms, a non-negative whole number of milliseconds", retryable: false);
 
         await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), time, cancellationToken);

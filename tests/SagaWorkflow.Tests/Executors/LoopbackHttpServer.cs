@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace SagaWorkflow.Tests.Executors;
+
+/// <summary>A real HTTP server on 127.0.0.1 and a free port, answering every request with a scripted response and recording what it got.</summary>
+public sealed class LoopbackHttpServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Func<HttpListenerRequest, (int Status, string Body, string ContentType)> _respond;
+
+    public LoopbackHttpServer(Func<HttpListenerRequest, (int Status, string Body, string ContentType)> respond)
+    {
+        _respond = respond;
+        var port = FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}/";
+        _listener.Prefixes.Add(BaseUrl);
+        _listener.Start();
+        _ = Task.Run(ServeAsync);
+    }
+
+    public string BaseUrl { get; }
+
+    public List<(string Method, string Path, Dictionary<string, string?> Headers, string Body)> Requests { get; } = [];
+
+    public void Dispose() => _listener.Close();
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            var body = await reader.ReadToEndAsync();
+            lock (Requests)
+                Requests.Add((context.Request.HttpMethod, context.Request.Url!.AbsolutePath,
+                    context.Request.Headers.AllKeys.ToDictionary(k => k!, k => context.Request.Headers[k], StringComparer.OrdinalIgnoreCase), body));
+            var (status, text, contentType) = _respond(context.Request);
+            context.Response.StatusCode = status;
+            context.Response.ContentType = contentType;
+            var bytes = Encoding.UTF8.GetBytes(text);
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}

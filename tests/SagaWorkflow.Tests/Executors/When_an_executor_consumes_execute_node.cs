@@ -1,0 +1,97 @@
+using System.Text.Json;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SagaWorkflow.Contracts;
+using SagaWorkflow.Executors;
+
+namespace SagaWorkflow.Tests.Executors;
+
+public sealed class When_an_executor_consumes_execute_node
+{
+    private sealed class ThrowingExecutor : INodeExecutor
+    {
+        public string Capability => "throws";
+
+        public Task<NodeExecutionResult> ExecuteAsync(NodeExecutionRequest request, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("executor bug");
+    }
+
+    private static async Task<(ServiceProvider Provider, ITestHarness Harness)> StartAsync()
+    {
+        var provider = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddNodeExecutors()
+            .AddSingleton<INodeExecutor, ThrowingExecutor>()
+            .AddMassTransitTestHarness(x =>
+            {
+                x.AddNodeExecutorConsumers();
+                x.UsingInMemory((context, cfg) =>
+                {
+                    cfg.ConfigureNodeExecutorEndpoints(context);
+                    cfg.ConfigureEndpoints(context);
+                });
+            })
+            .BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        return (provider, harness);
+    }
+
+    private static async Task SendAsync(ITestHarness harness, string capability, string nodeId, string? input = null)
+    {
+        var endpoint = await harness.Bus.GetSendEndpoint(NodeQueues.SendAddress(capability));
+        await endpoint.Send(new ExecuteNode
+        {
+            WorkflowId = Guid.NewGuid(), NodeId = nodeId, Attempt = 2, Capability = capability,
+            Input = input is null ? null : JsonDocument.Parse(input).RootElement, ExecutionId = $"w/{nodeId}/2",
+        });
+    }
+
+    [Fact]
+    public async Task A_command_sent_to_the_capability_exchange_is_run_and_reported_started_then_completed()
+    {
+        var (provider, harness) = await StartAsync();
+        await using var _ = provider;
+
+        await SendAsync(harness, "transform", "t1", """{"v":1}""");
+
+        Assert.True(await harness.Published.Any<NodeCompleted>(x => x.Context.Message.NodeId == "t1"));
+        var started = harness.Published.Select<NodeStarted>().Single(x => x.Context.Message.NodeId == "t1").Context.Message;
+        var completed = harness.Published.Select<NodeCompleted>().Single(x => x.Context.Message.NodeId == "t1").Context.Message;
+        Assert.Equal(2, completed.Attempt);
+        Assert.Equal(started.ExecutorId, completed.ExecutorId);
+        Assert.False(string.IsNullOrEmpty(completed.ExecutorId));
+        Assert.Equal(1, completed.Output!.Value.GetProperty("v").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_failing_attempt_is_reported_as_node_failed()
+    {
+        var (provider, harness) = await StartAsync();
+        await using var _ = provider;
+
+        await SendAsync(harness, "delay", "d1", """{"ms":"bad"}""");
+
+        Assert.True(await harness.Published.Any<NodeFailed>(x => x.Context.Message.NodeId == "d1"));
+        var failed = harness.Published.Select<NodeFailed>().Single(x => x.Context.Message.NodeId == "d1").Context.Message;
+        Assert.False(failed.Retryable);
+        Assert.Contains("input.ms", failed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_executor_that_throws_still_ends_the_attempt_with_a_retryable_failure()
+    {
+        var (provider, harness) = await StartAsync();
+        await using var _ = provider;
+
+        await SendAsync(harness, "throws", "x1");
+
+        Assert.True(await harness.Published.Any<NodeFailed>(x => x.Context.Message.NodeId == "x1"));
+        var failed = harness.Published.Select<NodeFailed>().Single(x => x.Context.Message.NodeId == "x1").Context.Message;
+        Assert.True(failed.Retryable);
+        Assert.Contains("executor bug", failed.Error, StringComparison.Ordinal);
+    }
+}

@@ -5,15 +5,18 @@
 #
 #   scripts/test.sh                      everything
 #   scripts/test.sh --no-services        build and test only; integration tests skip themselves
+#   scripts/test.sh --services-only      start services, create a vhost and database, print their env, leave them running
 #   scripts/test.sh --filter Workflows   extra arguments go to `dotnet test`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 no_services=${SAGAWORKFLOW_NO_SERVICES:-0}
+services_only=0
 test_args=()
 for arg in "$@"; do
   case "$arg" in
     --no-services) no_services=1 ;;
+    --services-only) services_only=1 ;;
     *) test_args+=("$arg") ;;
   esac
 done
@@ -145,6 +148,14 @@ if [ "$no_services" != 1 ]; then
   echo "RabbitMQ $(rabbitmqctl -q version 2>/dev/null), $(as_postgres psql -X -At -p "$pg_port" -c 'SHOW server_version' 2>/dev/null | sed 's/^/PostgreSQL /')"
   remove_leftovers
   create_run_resources
+  if [ "$services_only" = 1 ]; then
+    # For development and benchmarks: leave everything running and print the environment to use it.
+    trap - EXIT
+    echo "export SAGAWORKFLOW_TEST_RABBITMQ='$SAGAWORKFLOW_TEST_RABBITMQ'"
+    echo "export SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT='$SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT'"
+    echo "export SAGAWORKFLOW_TEST_POSTGRES='$SAGAWORKFLOW_TEST_POSTGRES'"
+    exit 0
+  fi
 else
   trap cleanup EXIT
   echo "--no-services: integration tests will skip themselves"

@@ -1,1 +1,4 @@
-return 0;
+using SagaWorkflow.Executors.Hosting;
+
+// The executor process: consumes node.<capability> queues and runs nodes. Distributed mode runs N of these.
+return await ExecutorHost.RunAsync(args);

@@ -8,6 +8,9 @@ public sealed class ExecutorOptions
     /// <summary>Capabilities whose queues this process consumes; empty means every registered executor.</summary>
     public List<string> Capabilities { get; set; } = [];
 
+    /// <summary>Comma-separated alternative to <see cref="Capabilities"/> (<c>--capabilities http,delay</c>); both are merged.</summary>
+    public string? CapabilityList { get; set; }
+
     /// <summary>Attempts run at once per capability queue; also the prefetch, so long nodes do not hoard messages.</summary>
     public int Concurrency { get; set; } = 8;
 

@@ -13,7 +13,7 @@ public sealed class ExecutorOptionsValidator(IEnumerable<INodeExecutor> executor
         if (string.IsNullOrWhiteSpace(options.ExecutorId))
             failures.Add($"{ExecutorOptions.Section}:ExecutorId must not be empty");
         var known = executors.Select(e => e.Capability).ToHashSet(StringComparer.Ordinal);
-        foreach (var capability in options.Capabilities.Where(c => !known.Contains(c)))
+        foreach (var capability in ExecutorRegistration.NamedCapabilities(options).Where(c => !known.Contains(c)))
             failures.Add($"{ExecutorOptions.Section}:Capabilities names '{capability}', which no executor here provides (known: {string.Join(", ", known.Order())})");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

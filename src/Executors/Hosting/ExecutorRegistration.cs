@@ -46,6 +46,15 @@ public static class ExecutorRegistration
         }
     }
 
-    public static IReadOnlyList<string> ConfiguredCapabilities(ExecutorOptions options, IEnumerable<INodeExecutor> executors) =>
-        options.Capabilities.Count > 0 ? options.Capabilities : executors.Select(e => e.Capability).Distinct().ToList();
+    public static IReadOnlyList<string> ConfiguredCapabilities(ExecutorOptions options, IEnumerable<INodeExecutor> executors)
+    {
+        var named = NamedCapabilities(options);
+        return named.Count > 0 ? named : executors.Select(e => e.Capability).Distinct().ToList();
+    }
+
+    public static IReadOnlyList<string> NamedCapabilities(ExecutorOptions options) =>
+        options.Capabilities
+            .Concat((options.CapabilityList ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
 }

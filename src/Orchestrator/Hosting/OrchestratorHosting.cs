@@ -1,7 +1,10 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SagaWorkflow.Contracts;
 using SagaWorkflow.Executors;
+using SagaWorkflow.Executors.Hosting;
+using SagaWorkflow.Orchestrator.Recovery;
 using SagaWorkflow.Orchestrator.Workflows;
 using SagaWorkflow.Persistence;
 using SagaWorkflow.Persistence.Sagas;
@@ -9,33 +12,50 @@ using SagaWorkflow.Persistence.Workflows;
 
 namespace SagaWorkflow.Orchestrator.Hosting;
 
-/// <summary>Registrations of the orchestrator host: persistence, the workflow saga, in-process executors and the bus.</summary>
+/// <summary>Registrations of the orchestrator host: persistence, the workflow saga, recovery, the bus, and (local mode) executors.</summary>
 public static class OrchestratorHosting
 {
     /// <summary>
-    /// Local mode: in-memory bus, SQLite, built-in executors in this process.
-    /// <paramref name="configureBus"/> lets a caller (the run verb, tests) add its own consumers.
+    /// Local mode (Transport:Kind InMemory, the default) also hosts the built-in executors in this process;
+    /// distributed mode (RabbitMq) leaves them to executor processes. <paramref name="configureBus"/> lets a caller
+    /// (the run verb, tests) add its own consumers.
     /// </summary>
     public static IHostApplicationBuilder AddWorkflowOrchestrator(this IHostApplicationBuilder builder,
         Action<IBusRegistrationConfigurator>? configureBus = null)
     {
         var services = builder.Services;
+        var local = TransportConfiguration.Kind(builder.Configuration) == TransportKind.InMemory;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<WorkflowSteps>();
         services.AddWorkflowPersistence();
-        services.AddNodeExecutors();
+        services.AddOptions<OrchestratorOptions>().BindConfiguration(OrchestratorOptions.Section)
+            .Validate(o => o.RedispatchAfter > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero,
+                $"{OrchestratorOptions.Section}:RedispatchAfter and :SweepInterval must be positive")
+            .ValidateOnStart();
+        services.AddHostedService<StaleDispatchSweeper>();
+        if (local)
+            services.AddNodeExecutors();
 
         services.AddMassTransit(x =>
         {
             x.AddSagaStateMachine<WorkflowStateMachine, WorkflowState, WorkflowStateDefinition>()
                 .Repository(r => r.UseWorkflowRepository());
-            x.AddNodeExecutorConsumers();
+            x.AddConsumer<SubmitWorkflowConsumer>().ExcludeFromConfigureEndpoints();
+            if (local)
+                x.AddNodeExecutorConsumers();
             configureBus?.Invoke(x);
 
-            x.UsingInMemory((context, cfg) =>
+            x.UsingConfiguredTransport(builder.Configuration, (context, cfg) =>
             {
-                cfg.ConfigureNodeExecutorEndpoints(context);
-                cfg.ConfigureEndpoints(context);
+                cfg.ReceiveEndpoint(NodeQueues.Submit, e =>
+                {
+                    // Plain JSON from any AMQP client; a body that is not a StartWorkflow faults into workflow-submit_error.
+                    e.ConfigureConsumeTopology = false;
+                    e.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
+                    e.ConfigureConsumer<SubmitWorkflowConsumer>(context);
+                });
+                if (local)
+                    cfg.ConfigureNodeExecutorEndpoints(context);
             });
         });
         return builder;

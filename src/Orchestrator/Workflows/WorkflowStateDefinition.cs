@@ -39,5 +39,6 @@ public sealed class WorkflowStateDefinition : SagaDefinition<WorkflowState>
         sagaConfigurator.Message<NodeStarted>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
         sagaConfigurator.Message<NodeCompleted>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
         sagaConfigurator.Message<NodeFailed>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
+        sagaConfigurator.Message<RecoverNode>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
     }
 }

@@ -22,6 +22,7 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
         Event(() => NodeStarted, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
         Event(() => NodeCompleted, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
         Event(() => NodeFailed, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => Recover, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
 
         Initially(
             When(Start)
@@ -43,6 +44,7 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
                 .ThenAsync(steps.ApplyFailedAsync)
                 .If(c => c.Saga.FailedNodeId is not null,
                     failed => failed.ThenAsync(steps.FailAsync).TransitionTo(Failed)),
+            When(Recover).ThenAsync(steps.RecoverAsync),
             When(Cancel)
                 .ThenAsync(steps.CancelAsync)
                 .TransitionTo(Cancelled));
@@ -52,7 +54,8 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
             When(NodeStarted).Then(steps.RecordLate),
             When(NodeCompleted).Then(steps.RecordLate),
             When(NodeFailed).Then(steps.RecordLate),
-            When(Cancel).Then(steps.IgnoreCancel));
+            When(Cancel).Then(steps.IgnoreCancel),
+            Ignore(Recover));
 
         DuringAny(When(Start).Then(steps.IgnoreDuplicateStart));
 
@@ -70,4 +73,5 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
     public Event<NodeStarted> NodeStarted { get; private set; } = null!;
     public Event<NodeCompleted> NodeCompleted { get; private set; } = null!;
     public Event<NodeFailed> NodeFailed { get; private set; } = null!;
+    public Event<RecoverNode> Recover { get; private set; } = null!;
 }

@@ -94,6 +94,23 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
         context.Saga.FailureReason = $"node '{node.NodeId}' failed after {node.Attempt} attempt(s): {message.Error}";
     }
 
+    /// <summary>
+    /// The sweeper saw this attempt sit undispatched-to-anyone too long: its ExecuteNode may be lost, so the next
+    /// attempt goes out and fences the old one off (a late result for it is then stale).
+    /// </summary>
+    public async Task RecoverAsync(BehaviorContext<WorkflowState, RecoverNode> context)
+    {
+        var node = context.Saga.Nodes.Find(n => n.NodeId == context.Message.NodeId);
+        if (node is not { State: NodeStatus.Dispatched } || node.Attempt != context.Message.Attempt)
+            return;
+        logger.LogWarning("Node {NodeId} attempt {Attempt} of workflow {WorkflowId} never started since {DispatchedAt:O}; dispatching attempt {Next}",
+            node.NodeId, node.Attempt, context.Saga.CorrelationId, node.DispatchedAt, node.Attempt + 1);
+        // Recovery must not eat the node's retry budget: the lost attempt never ran.
+        node.MaxAttempts++;
+        Touch(context.Saga);
+        await DispatchAsync(context, new WorkflowGraph(context.Saga.Nodes), [node]);
+    }
+
     public async Task CompleteAsync(BehaviorContext<WorkflowState, NodeCompleted> context)
     {
         var outputs = new WorkflowGraph(context.Saga.Nodes).SinkOutputs();

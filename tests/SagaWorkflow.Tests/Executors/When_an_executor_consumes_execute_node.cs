@@ -51,7 +51,7 @@ public sealed class When_an_executor_consumes_execute_node
     }
 
     [Fact]
-    public async Task A_command_sent_to_the_capability_exchange_is_run_and_reported_started_then_completed()
+    public async Task A_command_sent_to_the_capability_queue_is_run_and_reported_started_then_completed()
     {
         var (provider, harness) = await StartAsync();
         await using var _ = provider;

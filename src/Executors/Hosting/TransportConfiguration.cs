@@ -1,0 +1,44 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+
+namespace SagaWorkflow.Executors.Hosting;
+
+/// <summary>
+/// Picks the bus transport from configuration, so local and distributed mode are the same code. Shared by the
+/// orchestrator and the executor host: both call <see cref="UsingConfiguredTransport"/> with their own endpoints.
+/// </summary>
+public static class TransportConfiguration
+{
+    public static TransportKind Kind(IConfiguration configuration) =>
+        configuration.GetSection(TransportOptions.Section).Get<TransportOptions>()?.Kind ?? TransportKind.InMemory;
+
+    /// <summary>Configures the transport, then <paramref name="configureEndpoints"/>, then every registered consumer's default endpoint.</summary>
+    public static void UsingConfiguredTransport(this IBusRegistrationConfigurator x, IConfiguration configuration,
+        Action<IBusRegistrationContext, IBusFactoryConfigurator> configureEndpoints)
+    {
+        if (Kind(configuration) == TransportKind.InMemory)
+        {
+            x.UsingInMemory((context, cfg) =>
+            {
+                configureEndpoints(context, cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+            return;
+        }
+
+        var rabbit = (configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions()).Resolved();
+        x.UsingRabbitMq((context, cfg) =>
+        {
+            cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
+            {
+                h.Username(rabbit.Username);
+                h.Password(rabbit.Password);
+                // Publisher confirms: a send completes only once the broker has the message, so the outbox's
+                // "sent after commit" means stored by the broker, not merely written to a socket.
+                h.PublisherConfirmation = true;
+            });
+            configureEndpoints(context, cfg);
+            cfg.ConfigureEndpoints(context);
+        });
+    }
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace SagaWorkflow.Tests.Integration;
+
+/// <summary>
+/// A real orchestrator or executor process started from the built binaries next to the tests, with its output kept
+/// for diagnostics. <see cref="KillHard"/> is kill -9: no shutdown code runs, connections just drop.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServiceProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+    }
+
+    public string Name { get; }
+    public int Id => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
+    }
+
+    public static Task<ServiceProcess> OrchestratorAsync(string name, IDictionary<string, string> settings) =>
+        StartAsync(name, "SagaWorkflow.Orchestrator.dll", ["serve"], settings);
+
+    public static Task<ServiceProcess> ExecutorAsync(string name, IDictionary<string, string> settings, string capabilities, int concurrency) =>
+        StartAsync(name, "SagaWorkflow.Executors.dll", ["--capabilities", capabilities, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--executor-id", name], settings);
+
+    private static async Task<ServiceProcess> StartAsync(string name, string dll, string[] args, IDictionary<string, string> settings)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        foreach (var (key, value) in settings)
+            info.Environment[key] = value;
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var service = new ServiceProcess(name, process);
+        process.OutputDataReceived += (_, e) => service.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Append(e.Data);
+        process.Exited += (_, _) => service._started.TrySetException(new InvalidOperationException($"{name} exited with {process.ExitCode} before its bus started:\n{service.Output}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        // MassTransit logs this once the bus is connected and every endpoint is consuming: the process is ready.
+        await service._started.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        return service;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+        if (line.Contains("Bus started", StringComparison.Ordinal))
+            _started.TrySetResult();
+    }
+
+    /// <summary>SIGKILL, and wait until the process is gone.</summary>
+    public async Task KillHard()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+            await KillHard();
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,32 @@
+namespace SagaWorkflow.Tests.Integration;
+
+[Collection(IntegrationCollection.Name)]
+public sealed class When_two_orchestrators_share_the_work
+{
+    [IntegrationFact]
+    public async Task Two_hundred_concurrent_workflows_of_mixed_shapes_all_complete_with_every_node_succeeded()
+    {
+        await using var environment = await IntegrationEnvironment.CreateAsync();
+        var settings = environment.ProcessSettings();
+        await using var first = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);
+        await using var second = await ServiceProcess.OrchestratorAsync("orchestrator-2", settings);
+        await using var executor = await ServiceProcess.ExecutorAsync("executor-1", settings, "noop,transform", concurrency: 32);
+
+        var definitions = Enumerable.Range(0, 200).Select(i => (i % 4) switch
+        {
+            0 => Shapes.Chain(5, "noop"),
+            1 => Shapes.Diamond("transform", new { i }),
+            2 => Shapes.FanOut(20, "noop"),
+            _ => Shapes.Parallel(3, "transform"),
+        }).ToList();
+        var ids = await Shapes.SubmitAllAsync(environment, definitions);
+        await Shapes.WaitForFinishedAsync(environment, 200, TimeSpan.FromMinutes(4));
+
+        Assert.Equal(200, await environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE current_state = 'Completed'"));
+        Assert.Equal(50 * 5 + 50 * 4 + 50 * 22 + 50 * 3, await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE state = 'succeeded' AND attempt = 1"));
+        Assert.Equal(0, await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE state <> 'succeeded'"));
+        Assert.Equal(ids.Order(), (await environment.QueryAsync("SELECT correlation_id FROM workflow_instances")).Select(r => (Guid)r[0]!).Order());
+        // Both processes took part: each consumed from the shared saga queue.
+        Assert.Equal(2, (await environment.QueuesAsync())["workflow-state"].Consumers);
+    }
+}

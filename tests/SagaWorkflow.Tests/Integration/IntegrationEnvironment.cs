@@ -30,7 +30,7 @@ public sealed class IntegrationEnvironment : IAsyncDisposable
             Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo))));
         User = Uri.UnescapeDataString(management.UserInfo.Split(':')[0]);
         RabbitMqUri = $"{rabbit.Scheme}://{rabbit.UserInfo}@{rabbit.Host}:{rabbit.Port}/{Uri.EscapeDataString(VirtualHost)}";
-        ConnectionString = new NpgsqlConnectionStringBuilder(PostgresConnection) { Database = Database, Pooling = false }.ConnectionString;
+        ConnectionString = new NpgsqlConnectionStringBuilder(PostgresConnection) { Database = Database }.ConnectionString;
     }
 
     public static bool Available => RabbitUri is not null && ManagementUri is not null && PostgresConnection is not null;
@@ -122,6 +122,7 @@ public sealed class IntegrationEnvironment : IAsyncDisposable
         try
         {
             await Management.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}");
+            NpgsqlConnection.ClearAllPools();
             await using var admin = new NpgsqlConnection(_adminDb.ConnectionString);
             await admin.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)", admin);

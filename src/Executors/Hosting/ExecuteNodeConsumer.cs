@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,14 +11,11 @@ namespace SagaWorkflow.Executors.Hosting;
 /// </summary>
 public sealed class ExecuteNodeConsumer(
     IEnumerable<INodeExecutor> executors,
+    RunningExecutions running,
     IOptions<ExecutorOptions> options,
     TimeProvider time,
     ILogger<ExecuteNodeConsumer> logger) : IConsumer<ExecuteNode>
 {
-    // At-least-once delivery can hand this process a copy of an attempt it is still running (a redelivery after
-    // a broker hiccup); running it twice would double its side effects, so the copy is dropped with a log line.
-    private static readonly ConcurrentDictionary<string, byte> Running = new(StringComparer.Ordinal);
-
     public async Task Consume(ConsumeContext<ExecuteNode> context)
     {
         var m = context.Message;
@@ -32,30 +28,26 @@ public sealed class ExecuteNodeConsumer(
             return;
         }
 
-        if (!Running.TryAdd(m.ExecutionId, 0))
+        // At-least-once delivery can hand this process a copy of an attempt it is still running (a redelivery after
+        // a broker hiccup); running it twice would double its side effects, so the copy is dropped with a log line.
+        using var registration = running.TryStart(m.ExecutionId, context.CancellationToken);
+        if (registration is null)
         {
             logger.LogWarning("Execution {ExecutionId} is already running here; duplicate delivery dropped", m.ExecutionId);
             return;
         }
 
-        try
+        await context.Publish(new NodeStarted { WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId, Timestamp = Now });
+        var result = await Run(executor, m, registration.Token);
+        if (result.Succeeded)
         {
-            await context.Publish(new NodeStarted { WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId, Timestamp = Now });
-            var result = await Run(executor, m, context.CancellationToken);
-            if (result.Succeeded)
+            await context.Publish(new NodeCompleted
             {
-                await context.Publish(new NodeCompleted
-                {
-                    WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId, Output = result.Output, Timestamp = Now,
-                });
-            }
-            else
-                await PublishFailed(context, result.Error ?? "failed without an error message", result.Retryable);
+                WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId, Output = result.Output, Timestamp = Now,
+            });
         }
-        finally
-        {
-            Running.TryRemove(m.ExecutionId, out _);
-        }
+        else
+            await PublishFailed(context, result.Error ?? "failed without an error message", result.Retryable);
     }
 
     private async Task<NodeExecutionResult> Run(INodeExecutor executor, ExecuteNode m, CancellationToken cancellationToken)
@@ -65,7 +57,12 @@ public sealed class ExecuteNodeConsumer(
         {
             return await executor.ExecuteAsync(request, cancellationToken);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled by the orchestrator (or shutdown): the saga has moved on, so this report is only for the record.
+            return NodeExecutionResult.Failure("cancelled while running", retryable: true);
+        }
+        catch (Exception ex)
         {
             // An executor bug must still end the attempt, or the node would wait for a result that never comes.
             logger.LogError(ex, "Executor {Capability} threw", executor.Capability);

@@ -14,6 +14,7 @@ public static class ExecutorRegistration
     public static IServiceCollection AddNodeExecutors(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RunningExecutions>();
         services.AddSingleton<INodeExecutor, NoopExecutor>();
         services.AddSingleton<INodeExecutor, DelayExecutor>();
         services.AddSingleton<INodeExecutor, TransformExecutor>();
@@ -26,12 +27,18 @@ public static class ExecutorRegistration
     }
 
     /// <summary>Adds the consumer without an endpoint of its own: it is attached to each capability queue instead.</summary>
-    public static void AddNodeExecutorConsumers(this IBusRegistrationConfigurator x) =>
+    public static void AddNodeExecutorConsumers(this IBusRegistrationConfigurator x)
+    {
         x.AddConsumer<ExecuteNodeConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<CancelNodeConsumer>().ExcludeFromConfigureEndpoints();
+    }
 
     /// <summary>One receive endpoint per configured capability, <c>node.&lt;capability&gt;</c>, consuming ExecuteNode.</summary>
     public static void ConfigureNodeExecutorEndpoints(this IBusFactoryConfigurator cfg, IBusRegistrationContext context)
     {
+        // Every executor process must see every CancelNode: a temporary queue of its own, bound to the event.
+        cfg.ReceiveEndpoint(new TemporaryEndpointDefinition("executor-control"), e => e.ConfigureConsumer<CancelNodeConsumer>(context));
+
         var options = context.GetRequiredService<IOptions<ExecutorOptions>>().Value;
         foreach (var capability in ConfiguredCapabilities(options, context.GetServices<INodeExecutor>()))
         {

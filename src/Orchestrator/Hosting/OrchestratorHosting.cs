@@ -5,6 +5,7 @@ using SagaWorkflow.Contracts;
 using SagaWorkflow.Executors;
 using SagaWorkflow.Executors.Hosting;
 using SagaWorkflow.Orchestrator.Recovery;
+using SagaWorkflow.Orchestrator.Scheduling;
 using SagaWorkflow.Orchestrator.Workflows;
 using SagaWorkflow.Persistence;
 using SagaWorkflow.Persistence.Sagas;
@@ -33,6 +34,7 @@ public static class OrchestratorHosting
                 $"{OrchestratorOptions.Section}:RedispatchAfter and :SweepInterval must be positive")
             .ValidateOnStart();
         services.AddHostedService<StaleDispatchSweeper>();
+        services.AddWorkflowScheduling(builder.Configuration);
         if (local)
             services.AddNodeExecutors();
 
@@ -41,12 +43,14 @@ public static class OrchestratorHosting
             x.AddSagaStateMachine<WorkflowStateMachine, WorkflowState, WorkflowStateDefinition>()
                 .Repository(r => r.UseWorkflowRepository());
             x.AddConsumer<SubmitWorkflowConsumer>().ExcludeFromConfigureEndpoints();
+            x.AddWorkflowSchedulerConsumers();
             if (local)
                 x.AddNodeExecutorConsumers();
             configureBus?.Invoke(x);
 
             x.UsingConfiguredTransport(builder.Configuration, (context, cfg) =>
             {
+                cfg.ConfigureWorkflowScheduler(context);
                 cfg.ReceiveEndpoint(NodeQueues.Submit, e =>
                 {
                     // Plain JSON from any AMQP client; a body that is not a StartWorkflow faults into workflow-submit_error.

@@ -28,6 +28,7 @@ public static class WorkflowRun
                 MaxAttempts = node.Retry?.MaxAttempts ?? 1,
                 DependsOnJson = JsonSerializer.Serialize(node.DependsOn),
                 InputJson = NodeJson.Write(node.Input),
+                TimeoutMs = node.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : null,
             })
             .ToList();
     }

@@ -22,6 +22,8 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
         Event(() => NodeStarted, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
         Event(() => NodeCompleted, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
         Event(() => NodeFailed, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => TimedOut, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => RetryDue, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => Recover, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
 
         Initially(
@@ -35,7 +37,7 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
                         .Finalize()));
 
         During(Running,
-            When(NodeStarted).Then(steps.RecordStarted),
+            When(NodeStarted).ThenAsync(steps.RecordStartedAsync),
             When(NodeCompleted)
                 .ThenAsync(steps.ApplyCompletedAsync)
                 .If(c => c.Saga.Nodes.TrueForAll(n => n.State == NodeStatus.Succeeded),
@@ -44,6 +46,11 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
                 .ThenAsync(steps.ApplyFailedAsync)
                 .If(c => c.Saga.FailedNodeId is not null,
                     failed => failed.ThenAsync(steps.FailAsync).TransitionTo(Failed)),
+            When(TimedOut)
+                .ThenAsync(steps.TimedOutAsync)
+                .If(c => c.Saga.FailedNodeId is not null,
+                    failed => failed.ThenAsync(steps.FailAsync).TransitionTo(Failed)),
+            When(RetryDue).ThenAsync(steps.RetryAsync),
             When(Recover).ThenAsync(steps.RecoverAsync),
             When(Cancel)
                 .ThenAsync(steps.CancelAsync)
@@ -55,7 +62,9 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
             When(NodeCompleted).Then(steps.RecordLate),
             When(NodeFailed).Then(steps.RecordLate),
             When(Cancel).Then(steps.IgnoreCancel),
-            Ignore(Recover));
+            Ignore(Recover),
+            Ignore(RetryDue),
+            Ignore(TimedOut));
 
         DuringAny(When(Start).Then(steps.IgnoreDuplicateStart));
 
@@ -74,4 +83,6 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
     public Event<NodeCompleted> NodeCompleted { get; private set; } = null!;
     public Event<NodeFailed> NodeFailed { get; private set; } = null!;
     public Event<RecoverNode> Recover { get; private set; } = null!;
+    public Event<RetryNode> RetryDue { get; private set; } = null!;
+    public Event<NodeTimedOut> TimedOut { get; private set; } = null!;
 }

@@ -13,6 +13,8 @@ namespace SagaWorkflow.Orchestrator.Workflows;
 /// </summary>
 public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logger)
 {
+    private static Uri WorkflowStateAddress => NodeTimeouts.WorkflowStateAddress;
+
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     public static bool IsValid(BehaviorContext<WorkflowState, StartWorkflow> context) =>
@@ -43,16 +45,20 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
         });
     }
 
-    public void RecordStarted(BehaviorContext<WorkflowState, NodeStarted> context)
+    public async Task RecordStartedAsync(BehaviorContext<WorkflowState, NodeStarted> context)
     {
         var message = context.Message;
         var node = CurrentAttemptNode(context, message.NodeId, message.Attempt, "started");
         if (node is null)
             return;
+        // A redelivered attempt reports starting again (on another executor): its deadline is armed once.
+        var firstStart = node.State == NodeStatus.Dispatched;
         node.State = NodeStatus.Running;
         node.ExecutorId = message.ExecutorId;
         node.StartedAt = message.Timestamp;
         Touch(context.Saga);
+        if (firstStart)
+            await NodeTimeouts.ArmAsync(context, node, Now);
     }
 
     public async Task ApplyCompletedAsync(BehaviorContext<WorkflowState, NodeCompleted> context)
@@ -61,6 +67,7 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
         var node = CurrentAttemptNode(context, message.NodeId, message.Attempt, "completed");
         if (node is null)
             return;
+        await NodeTimeouts.DisarmAsync(context, node);
         node.State = NodeStatus.Succeeded;
         node.OutputJson = NodeJson.Write(message.Output);
         node.ExecutorId = message.ExecutorId;
@@ -77,21 +84,67 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
         var node = CurrentAttemptNode(context, message.NodeId, message.Attempt, "failed");
         if (node is null)
             return;
-        node.Error = message.Error;
         node.ExecutorId = message.ExecutorId;
-        Touch(context.Saga);
-        if (message.Retryable && node.Attempt < node.MaxAttempts)
+        await NodeTimeouts.DisarmAsync(context, node);
+        await FailAttemptAsync(context, node, message.Error, message.Retryable, message.Timestamp);
+    }
+
+    /// <summary>The attempt's deadline passed: tell its executor to stop, and fail the attempt (retryable).</summary>
+    public async Task TimedOutAsync(BehaviorContext<WorkflowState, NodeTimedOut> context)
+    {
+        var node = context.Saga.Nodes.Find(n => n.NodeId == context.Message.NodeId);
+        if (node is not { State: NodeStatus.Running } || node.Attempt != context.Message.Attempt)
         {
-            // Backoff delays need the persistent scheduler (issue 4); until then a retry is dispatched at once.
-            logger.LogWarning("Node {NodeId} attempt {Attempt} failed, retrying: {Error}", node.NodeId, node.Attempt, message.Error);
-            await DispatchAsync(context, new WorkflowGraph(context.Saga.Nodes), [node]);
+            logger.LogInformation("Stale deadline of node {NodeId} attempt {Attempt} of workflow {WorkflowId} ignored",
+                context.Message.NodeId, context.Message.Attempt, context.Saga.CorrelationId);
+            return;
+        }
+
+        node.TimeoutTokenId = null;
+        var error = $"timed out after {TimeSpan.FromMilliseconds(node.TimeoutMs ?? 0)} on executor {node.ExecutorId}";
+        await NodeTimeouts.CancelOnExecutorsAsync(context, node, error);
+        await FailAttemptAsync(context, node, error, retryable: true, Now);
+    }
+
+    private async Task FailAttemptAsync(BehaviorContext<WorkflowState> context, WorkflowNodeState node, string error, bool retryable, DateTime timestamp)
+    {
+        node.Error = error;
+        Touch(context.Saga);
+        if (retryable && node.Attempt < node.MaxAttempts)
+        {
+            // The wait is a persisted timer (Quartz through the message scheduler), never a sleep: it survives restarts.
+            var delay = RetryBackoff.DelayAfter(RetryBackoff.PolicyOf(context.Saga.DefinitionJson, node.NodeId), node.Attempt);
+            node.State = NodeStatus.Retrying;
+            node.NextAttemptAt = Now + delay;
+            node.FinishedAt = timestamp;
+            logger.LogWarning("Node {NodeId} attempt {Attempt} failed, attempt {Next} due at {Due:O}: {Error}",
+                node.NodeId, node.Attempt, node.Attempt + 1, node.NextAttemptAt, error);
+            await context.ScheduleSend(WorkflowStateAddress, node.NextAttemptAt.Value,
+                new RetryNode { WorkflowId = context.Saga.CorrelationId, NodeId = node.NodeId, Attempt = node.Attempt }, context.CancellationToken);
             return;
         }
 
         node.State = NodeStatus.Failed;
-        node.FinishedAt = message.Timestamp;
+        node.FinishedAt = timestamp;
         context.Saga.FailedNodeId = node.NodeId;
-        context.Saga.FailureReason = $"node '{node.NodeId}' failed after {node.Attempt} attempt(s): {message.Error}";
+        context.Saga.FailureReason = $"node '{node.NodeId}' failed after {node.Attempt} attempt(s): {error}";
+    }
+
+    /// <summary>A retry timer fired: dispatch the next attempt if the node still waits for exactly this one.</summary>
+    public async Task RetryAsync(BehaviorContext<WorkflowState, RetryNode> context)
+    {
+        var node = context.Saga.Nodes.Find(n => n.NodeId == context.Message.NodeId);
+        if (node is not { State: NodeStatus.Retrying } || node.Attempt != context.Message.Attempt)
+        {
+            logger.LogInformation("Stale retry timer for node {NodeId} attempt {Attempt} of workflow {WorkflowId} ignored",
+                context.Message.NodeId, context.Message.Attempt, context.Saga.CorrelationId);
+            return;
+        }
+
+        node.NextAttemptAt = null;
+        node.FinishedAt = null;
+        Touch(context.Saga);
+        await DispatchAsync(context, new WorkflowGraph(context.Saga.Nodes), [node]);
     }
 
     /// <summary>
@@ -120,7 +173,8 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
         await context.Publish(new WorkflowCompleted { WorkflowId = context.Saga.CorrelationId, Outputs = outputs, Timestamp = Now });
     }
 
-    public async Task FailAsync(BehaviorContext<WorkflowState, NodeFailed> context)
+    public async Task FailAsync<T>(BehaviorContext<WorkflowState, T> context)
+        where T : class
     {
         // Nodes that never started will never run; in-flight ones finish and are recorded as they report.
         foreach (var pending in context.Saga.Nodes.Where(n => n.State == NodeStatus.Pending))
@@ -140,6 +194,9 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
     {
         foreach (var node in context.Saga.Nodes.Where(n => !IsSettled(n.State)))
         {
+            if (node.State is NodeStatus.Dispatched or NodeStatus.Running)
+                await NodeTimeouts.CancelOnExecutorsAsync(context, node, "workflow cancelled");
+            await NodeTimeouts.DisarmAsync(context, node);
             node.State = NodeStatus.Cancelled;
             node.FinishedAt = Now;
         }

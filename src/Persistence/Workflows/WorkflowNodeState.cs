@@ -29,4 +29,13 @@ public class WorkflowNodeState
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
     public DateTime? LastHeartbeatAt { get; set; }
+
+    /// <summary>While <c>retrying</c>: when the next attempt is due (its scheduled RetryNode fires then).</summary>
+    public DateTime? NextAttemptAt { get; set; }
+
+    /// <summary>Execution deadline of one attempt in milliseconds (from the definition); none when null.</summary>
+    public long? TimeoutMs { get; set; }
+
+    /// <summary>Scheduler token of the armed deadline of the running attempt, so finishing can cancel it.</summary>
+    public Guid? TimeoutTokenId { get; set; }
 }

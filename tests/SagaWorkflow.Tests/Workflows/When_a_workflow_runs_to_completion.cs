@@ -56,7 +56,7 @@ public sealed class When_a_workflow_runs_to_completion
     public async Task A_retryable_failure_with_attempts_left_is_dispatched_again_as_the_next_attempt()
     {
         await using var h = await StartAsync();
-        var flaky = Node("flaky", new { failUntilAttempt = 3 }) with { Retry = new() { MaxAttempts = 3 } };
+        var flaky = Node("flaky", new { failUntilAttempt = 3 }) with { Retry = new() { MaxAttempts = 3, InitialDelay = TimeSpan.FromMilliseconds(100) } };
         var id = await h.StartWorkflowAsync(Definition(flaky));
 
         var saga = await h.WaitForStateAsync(id, m => m.Completed);

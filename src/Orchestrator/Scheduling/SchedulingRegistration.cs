@@ -1,0 +1,78 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+using SagaWorkflow.Persistence;
+
+namespace SagaWorkflow.Orchestrator.Scheduling;
+
+/// <summary>
+/// Every delay in the system is a persisted Quartz trigger: Quartz keeps its own tables (created at start) in the
+/// workflow database on PostgreSQL, or in a SQLite file beside it in local mode, and runs clustered so each trigger
+/// fires on exactly one orchestrator.
+/// </summary>
+public static class SchedulingRegistration
+{
+    public const string SchedulerQueue = "scheduler";
+
+    public static Uri SchedulerAddress { get; } = new("queue:" + SchedulerQueue);
+
+    public static IServiceCollection AddWorkflowScheduling(this IServiceCollection services, IConfiguration configuration)
+    {
+        var persistence = configuration.GetSection(PersistenceOptions.Section).Get<PersistenceOptions>() ?? new PersistenceOptions();
+        services.AddSingleton<ScheduledMessageTypes>();
+        services.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(o =>
+            {
+                o.InstanceName = "sagaworkflow";
+                o.GenerateInstanceId = true;
+                // A trigger scheduled by another instance is only seen on the next poll: keep the poll short.
+                o.IdleWaitTime = TimeSpan.FromSeconds(1);
+            });
+            q.UsePersistentStore(store =>
+            {
+                store.UseSystemTextJsonSerializer();
+                if (persistence.Provider == DatabaseProvider.Postgres)
+                {
+                    store.UsePostgres(persistence.ConnectionString);
+                    store.UseClustering();
+                }
+                else
+                {
+                    // Quartz refuses clustering on SQLite (file locking); local mode is one process anyway.
+                    store.UseSqlite(QuartzSqliteConnectionString(persistence.ConnectionString));
+                }
+
+                store.ProvisionSchema();
+            });
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return services;
+    }
+
+    public static void AddWorkflowSchedulerConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.AddMessageScheduler(SchedulerAddress);
+        x.AddConsumer<ScheduleMessageConsumer>().ExcludeFromConfigureEndpoints();
+    }
+
+    /// <summary>The scheduler endpoint, and the bus-wide setting that sends every Schedule/ScheduleSend to it.</summary>
+    public static void ConfigureWorkflowScheduler(this IBusFactoryConfigurator cfg, IBusRegistrationContext context)
+    {
+        cfg.UseMessageScheduler(SchedulerAddress);
+        cfg.ReceiveEndpoint(SchedulerQueue, e =>
+        {
+            e.ConfigureConsumeTopology = false;
+            e.ConfigureConsumer<ScheduleMessageConsumer>(context);
+        });
+    }
+
+    /// <summary>Quartz's SQLite file sits beside the workflow database (its own file: the two stores lock independently).</summary>
+    public static string QuartzSqliteConnectionString(string workflowConnectionString)
+    {
+        var path = WorkflowDbContextFactory.SqliteFilePath(workflowConnectionString) ?? Path.GetFullPath("data/sagaworkflow.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return $"Data Source={Path.ChangeExtension(path, ".quartz.db")}";
+    }
+}

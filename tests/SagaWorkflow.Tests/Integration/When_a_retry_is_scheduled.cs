@@ -1,0 +1,37 @@
+using SagaWorkflow.Tests.Executors;
+
+namespace SagaWorkflow.Tests.Integration;
+
+[Collection(IntegrationCollection.Name)]
+public sealed class When_a_retry_is_scheduled
+{
+    [IntegrationFact]
+    public async Task The_retry_survives_a_kill_of_the_only_orchestrator_and_fires_after_restart()
+    {
+        var calls = 0;
+        using var target = new LoopbackHttpServer(_ => Interlocked.Increment(ref calls) == 1 ? (503, "first call fails", "text/plain") : (200, "{}", "application/json"));
+        await using var environment = await IntegrationEnvironment.CreateAsync();
+        var settings = environment.ProcessSettings();
+        await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "http", concurrency: 2);
+        var first = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);
+        var definition = Shapes.Definition("retry-after-kill", [new
+        {
+            id = "call", capability = "http", input = new { url = target.BaseUrl },
+            retry = new { maxAttempts = 2, initialDelay = "00:00:04" },
+        }]);
+        await Shapes.SubmitAllAsync(environment, [definition]);
+        await Eventually.WaitUntilAsync(
+            async () => await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE state = 'retrying' AND next_attempt_at IS NOT NULL") == 1,
+            TimeSpan.FromMinutes(1), () => Task.FromResult("the first attempt never failed into retrying"));
+        // The retry timer is a Quartz trigger row, not something held in the process about to die.
+        Assert.Equal(1, await environment.CountAsync("SELECT COUNT(*) FROM qrtz_triggers"));
+
+        await first.KillHard();
+        await first.DisposeAsync();
+        await using var second = await ServiceProcess.OrchestratorAsync("orchestrator-2", settings);
+        await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(2));
+
+        Assert.Equal(["succeeded", 2], (await environment.QueryAsync("SELECT state, attempt FROM workflow_nodes")).Single());
+        Assert.Equal(2, calls);
+    }
+}

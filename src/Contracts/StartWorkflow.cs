@@ -22,4 +22,10 @@ public sealed record StartWorkflow
 
     /// <summary>What started the run: <c>message</c> (default), <c>api</c>, <c>cli</c> or <c>cron</c>. Stored on the row.</summary>
     public string? Trigger { get; init; }
+
+    /// <summary>Set by cron triggers: the schedule that fired, stored on the row with <see cref="ScheduledFireTime"/>.</summary>
+    public string? ScheduleId { get; init; }
+
+    /// <summary>The planned fire time (UTC) of the cron fire that started this run.</summary>
+    public DateTime? ScheduledFireTime { get; init; }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.Persistence.Scheduling;
 using SagaWorkflow.Persistence.Workflows;
 
 namespace SagaWorkflow.Persistence;
@@ -11,11 +12,13 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
 {
     public DbSet<WorkflowState> Workflows => Set<WorkflowState>();
     public DbSet<WorkflowNodeState> Nodes => Set<WorkflowNodeState>();
+    public DbSet<ScheduleFire> ScheduleFires => Set<ScheduleFire>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new WorkflowStateMap());
         modelBuilder.ApplyConfiguration(new WorkflowNodeStateMap());
+        modelBuilder.ApplyConfiguration(new ScheduleFireMap());
         SnakeCaseNames.Apply(modelBuilder);
         UtcDateTimes.Apply(modelBuilder);
     }

@@ -15,6 +15,8 @@ public static class WorkflowRun
         saga.DefinitionJson = WorkflowDefinitionParser.ToJson(definition);
         saga.InputJson = NodeJson.Write(message.Input);
         saga.Trigger = string.IsNullOrWhiteSpace(message.Trigger) ? "message" : message.Trigger;
+        saga.ScheduleId = message.ScheduleId;
+        saga.ScheduledFireTime = message.ScheduledFireTime;
         saga.CreatedAt = now;
         saga.UpdatedAt = now;
         saga.Nodes = definition.Nodes

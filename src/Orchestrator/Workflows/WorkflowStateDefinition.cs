@@ -39,6 +39,7 @@ public sealed class WorkflowStateDefinition : SagaDefinition<WorkflowState>
         sagaConfigurator.Message<NodeStarted>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
         sagaConfigurator.Message<NodeCompleted>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
         sagaConfigurator.Message<NodeFailed>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
+        sagaConfigurator.Message<WorkflowTimedOut>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
         sagaConfigurator.Message<NodeTimedOut>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
         sagaConfigurator.Message<RetryNode>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
         sagaConfigurator.Message<RecoverNode>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));

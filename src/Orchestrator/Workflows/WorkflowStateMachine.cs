@@ -26,11 +26,17 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
         Event(() => RetryDue, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => Recover, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
 
+        // The workflow deadline: MassTransit's Schedule keeps the token on the row and drops a timer whose token is stale.
+        Schedule(() => Deadline, x => x.DeadlineTokenId, s => s.Received = r => r.CorrelateById(c => c.Message.WorkflowId));
+
         Initially(
             When(Start)
                 .IfElse(WorkflowSteps.IsValid,
                     accepted => accepted
                         .ThenAsync(steps.StartAsync)
+                        .If(c => c.Message.Definition!.Timeout is not null,
+                            timed => timed.Schedule(Deadline, c => new WorkflowTimedOut { WorkflowId = c.Saga.CorrelationId },
+                                c => c.Message.Definition!.Timeout!.Value))
                         .TransitionTo(Running),
                     rejected => rejected
                         .ThenAsync(steps.RejectAsync)
@@ -41,19 +47,23 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
             When(NodeCompleted)
                 .ThenAsync(steps.ApplyCompletedAsync)
                 .If(c => c.Saga.Nodes.TrueForAll(n => n.State == NodeStatus.Succeeded),
-                    done => done.ThenAsync(steps.CompleteAsync).TransitionTo(Completed)),
+                    done => done.ThenAsync(steps.CompleteAsync).Unschedule(Deadline).TransitionTo(Completed)),
             When(NodeFailed)
                 .ThenAsync(steps.ApplyFailedAsync)
                 .If(c => c.Saga.FailedNodeId is not null,
-                    failed => failed.ThenAsync(steps.FailAsync).TransitionTo(Failed)),
+                    failed => failed.ThenAsync(steps.FailAsync).Unschedule(Deadline).TransitionTo(Failed)),
             When(TimedOut)
                 .ThenAsync(steps.TimedOutAsync)
                 .If(c => c.Saga.FailedNodeId is not null,
-                    failed => failed.ThenAsync(steps.FailAsync).TransitionTo(Failed)),
+                    failed => failed.ThenAsync(steps.FailAsync).Unschedule(Deadline).TransitionTo(Failed)),
+            When(Deadline.Received)
+                .ThenAsync(steps.DeadlinePassedAsync)
+                .TransitionTo(Failed),
             When(RetryDue).ThenAsync(steps.RetryAsync),
             When(Recover).ThenAsync(steps.RecoverAsync),
             When(Cancel)
                 .ThenAsync(steps.CancelAsync)
+                .Unschedule(Deadline)
                 .TransitionTo(Cancelled));
 
         // A finished run still records what its in-flight attempts reported, but dispatches nothing more.
@@ -64,7 +74,8 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
             When(Cancel).Then(steps.IgnoreCancel),
             Ignore(Recover),
             Ignore(RetryDue),
-            Ignore(TimedOut));
+            Ignore(TimedOut),
+            Ignore(Deadline.Received));
 
         DuringAny(When(Start).Then(steps.IgnoreDuplicateStart));
 
@@ -76,6 +87,8 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
     public State Completed { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
     public State Cancelled { get; private set; } = null!;
+
+    public Schedule<WorkflowState, WorkflowTimedOut> Deadline { get; private set; } = null!;
 
     public Event<StartWorkflow> Start { get; private set; } = null!;
     public Event<CancelWorkflow> Cancel { get; private set; } = null!;

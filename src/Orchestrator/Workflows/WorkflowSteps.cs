@@ -164,6 +164,23 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
         await DispatchAsync(context, new WorkflowGraph(context.Saga.Nodes), [node]);
     }
 
+    /// <summary>The workflow deadline passed: running attempts are told to stop, nothing more runs, the run fails.</summary>
+    public async Task DeadlinePassedAsync(BehaviorContext<WorkflowState, WorkflowTimedOut> context)
+    {
+        var timeout = StoredDefinition(context.Saga.DefinitionJson)?.Timeout;
+        context.Saga.FailureReason = $"workflow timed out after {timeout}";
+        foreach (var node in context.Saga.Nodes.Where(n => !IsSettled(n.State)))
+        {
+            if (node.State is NodeStatus.Dispatched or NodeStatus.Running)
+                await NodeTimeouts.CancelOnExecutorsAsync(context, node, "workflow timed out");
+            await NodeTimeouts.DisarmAsync(context, node);
+            node.State = node.State == NodeStatus.Pending ? NodeStatus.Skipped : NodeStatus.Cancelled;
+            node.FinishedAt = Now;
+        }
+
+        await FailAsync(context);
+    }
+
     public async Task CompleteAsync(BehaviorContext<WorkflowState, NodeCompleted> context)
     {
         var outputs = new WorkflowGraph(context.Saga.Nodes).SinkOutputs();
@@ -271,6 +288,8 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
 
     private static IReadOnlyList<DefinitionError> ValidationErrors(BehaviorContext<WorkflowState, StartWorkflow> context) =>
         context.GetOrAddPayload(() => new ValidationResult(WorkflowDefinitionValidator.Validate(context.Message.Definition))).Errors;
+
+    private static Contracts.Definitions.WorkflowDefinition? StoredDefinition(string json) => WorkflowDefinitionParser.Parse(json).Definition;
 
     private static bool IsSettled(NodeStatus state) =>
         state is NodeStatus.Succeeded or NodeStatus.Failed or NodeStatus.Cancelled or NodeStatus.Skipped;

@@ -31,6 +31,14 @@ public class WorkflowState : SagaStateMachineInstance
     public DateTime UpdatedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
 
+    /// <summary>Scheduler token of the armed workflow deadline (MassTransit's Schedule keeps it here).</summary>
+    public Guid? DeadlineTokenId { get; set; }
+
+    /// <summary>For runs a cron schedule started: the schedule and the planned fire time (see schedule_fires).</summary>
+    public string? ScheduleId { get; set; }
+
+    public DateTime? ScheduledFireTime { get; set; }
+
     public string? FailedNodeId { get; set; }
     public string? FailureReason { get; set; }
 

@@ -15,6 +15,7 @@ public sealed class WorkflowStateMap : IEntityTypeConfiguration<WorkflowState>
         builder.Property(x => x.DefinitionName).HasMaxLength(200);
         builder.Property(x => x.Trigger).HasMaxLength(32);
         builder.Property(x => x.FailedNodeId).HasMaxLength(100);
+        builder.Property(x => x.ScheduleId).HasMaxLength(100);
         builder.Property(x => x.Version).IsConcurrencyToken();
         builder.HasMany(x => x.Nodes).WithOne().HasForeignKey(n => n.WorkflowId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(x => x.Nodes).AutoInclude(false);

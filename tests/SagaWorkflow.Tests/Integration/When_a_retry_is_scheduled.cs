@@ -24,7 +24,8 @@ public sealed class When_a_retry_is_scheduled
             async () => await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE state = 'retrying' AND next_attempt_at IS NOT NULL") == 1,
             TimeSpan.FromMinutes(1), () => Task.FromResult("the first attempt never failed into retrying"));
         // The retry timer is a Quartz trigger row, not something held in the process about to die.
-        Assert.Equal(1, await environment.CountAsync("SELECT COUNT(*) FROM qrtz_triggers"));
+        await Eventually.WaitUntilAsync(async () => await environment.CountAsync("SELECT COUNT(*) FROM qrtz_triggers") == 1,
+            TimeSpan.FromSeconds(30), async () => $"{await environment.CountAsync("SELECT COUNT(*) FROM qrtz_triggers")} trigger rows");
 
         await first.KillHard();
         await first.DisposeAsync();

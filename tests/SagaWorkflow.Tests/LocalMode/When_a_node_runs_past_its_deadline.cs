@@ -50,4 +50,26 @@ public sealed class When_a_node_runs_past_its_deadline
         Assert.True(exitCode == ExitCodes.Completed, run.Output.ToString());
         Assert.Equal(["succeeded", 30_000L, null], Assert.Single(run.Query("SELECT state, timeout_ms, timeout_token_id FROM workflow_nodes")));
     }
+
+    [Fact]
+    public async Task A_workflow_past_its_deadline_fails_and_its_running_node_is_cancelled()
+    {
+        var (run, exitCode) = await RunAsync(new
+        {
+            name = "slow-workflow",
+            timeout = "00:00:00.500",
+            nodes = new object[]
+            {
+                new { id = "long", capability = "delay", input = new { ms = 600_000 } },
+                new { id = "later", capability = "noop", dependsOn = new[] { "long" } },
+            },
+        });
+        using var _ = run;
+
+        Assert.True(exitCode == ExitCodes.Failed, run.Output.ToString());
+        var workflow = Assert.Single(run.Query("SELECT current_state, failure_reason, deadline_token_id FROM workflow_instances"));
+        Assert.Equal("Failed", workflow[0]);
+        Assert.Contains("workflow timed out", (string)workflow[1]!, StringComparison.Ordinal);
+        Assert.Equal(["long:cancelled", "later:skipped"], run.Query("SELECT node_id || ':' || state FROM workflow_nodes ORDER BY ordinal").Select(r => (string)r[0]!));
+    }
 }

@@ -1,0 +1,13 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace SagaWorkflow.Persistence.Migrations.Postgres;
+
+[DbContext(typeof(PostgresWorkflowDbContext))]
+[Migration("20261122000200_CronLedger")]
+public sealed class CronLedger : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder) => Migrations.CronLedger.Up(migrationBuilder);
+
+    protected override void Down(MigrationBuilder migrationBuilder) => Migrations.CronLedger.Down(migrationBuilder);
+}

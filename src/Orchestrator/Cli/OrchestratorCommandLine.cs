@@ -10,6 +10,7 @@ public static class OrchestratorCommandLine
         usage:
           SagaWorkflow.Orchestrator run <definition.json> [--input <json>]   run one workflow in local mode and wait for it
           SagaWorkflow.Orchestrator serve                                  host the orchestrator until stopped
+          SagaWorkflow.Orchestrator schedule create <schedule.json> | list | pause <id> | resume <id> | delete <id>
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -18,6 +19,8 @@ public static class OrchestratorCommandLine
         {
             case "run":
                 return await RunCommand.ExecuteAsync(args[1..], Console.Out, CancellationToken.None);
+            case "schedule":
+                return await ScheduleCommand.ExecuteAsync(args[1..], Console.Out, new Dictionary<string, string?>(), CancellationToken.None);
             case null or "serve":
                 var builder = Host.CreateApplicationBuilder(args.Skip(1).ToArray());
                 builder.AddWorkflowOrchestrator();

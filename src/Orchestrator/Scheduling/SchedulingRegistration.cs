@@ -17,10 +17,14 @@ public static class SchedulingRegistration
 
     public static Uri SchedulerAddress { get; } = new("queue:" + SchedulerQueue);
 
-    public static IServiceCollection AddWorkflowScheduling(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="services">The container.</param>
+    /// <param name="configuration">Where the database settings come from.</param>
+    /// <param name="runScheduler">False for CLI verbs: they edit schedules in the store but never fire them.</param>
+    public static IServiceCollection AddWorkflowScheduling(this IServiceCollection services, IConfiguration configuration, bool runScheduler = true)
     {
         var persistence = configuration.GetSection(PersistenceOptions.Section).Get<PersistenceOptions>() ?? new PersistenceOptions();
         services.AddSingleton<ScheduledMessageTypes>();
+        services.AddSingleton<CronSchedules>();
         services.AddQuartz(q =>
         {
             q.ConfigureScheduler(o =>
@@ -30,6 +34,7 @@ public static class SchedulingRegistration
                 // A trigger scheduled by another instance is only seen on the next poll: keep the poll short.
                 o.IdleWaitTime = TimeSpan.FromSeconds(1);
             });
+            q.AddTriggerListener<CronMisfireListener>([GroupMatcher<TriggerKey>.GroupEquals(CronSchedules.Group)]);
             q.UsePersistentStore(store =>
             {
                 store.UseSystemTextJsonSerializer();
@@ -47,7 +52,8 @@ public static class SchedulingRegistration
                 store.ProvisionSchema();
             });
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        if (runScheduler)
+            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
     }
 

@@ -25,9 +25,20 @@ public sealed class CronFireJob(IBus bus, WorkflowDbContextFactory dbContextFact
         var schedule = JsonSerializer.Deserialize<CronSchedule>(context.MergedJobDataMap.GetString(ScheduleJson)!, CronSchedules.Json)!;
         var planned = context.ScheduledFireTimeUtc?.UtcDateTime ?? context.FireTimeUtc.UtcDateTime;
         planned = new DateTime(planned.Ticks - planned.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
-        var onGrid = new CronExpression(schedule.Cron, ZoneOf(schedule)).IsSatisfiedBy(planned);
-        var workflowId = WorkflowIdFor(schedule.Id, planned);
+        // Quartz fires a trigger that is late by less than its store-wide threshold as if on time; the schedule's own
+        // threshold and misfire policy decide here, so a Skip schedule never starts a stale run.
+        var late = context.FireTimeUtc.UtcDateTime - planned > schedule.MisfireThreshold;
+        var now = time.GetUtcNow().UtcDateTime;
+        if (late && schedule.Misfire == MisfirePolicy.Skip)
+        {
+            await CronLedger.RecordAsync(dbContextFactory, new ScheduleFire
+            {
+                ScheduleId = schedule.Id, FireTime = planned, Outcome = "skipped", Reason = "misfire: too late, policy Skip", RecordedAt = now,
+            }, cancellationToken);
+            return;
+        }
 
+        var workflowId = WorkflowIdFor(schedule.Id, planned);
         await bus.Publish(new StartWorkflow
         {
             WorkflowId = workflowId, Definition = schedule.Workflow, Input = schedule.Input, Trigger = "cron",
@@ -36,9 +47,7 @@ public sealed class CronFireJob(IBus bus, WorkflowDbContextFactory dbContextFact
         await CronLedger.RecordAsync(dbContextFactory, new ScheduleFire
         {
             ScheduleId = schedule.Id, FireTime = planned, Outcome = "fired", WorkflowId = workflowId,
-            // A catch-up fire after a misfire runs off the cron grid; say so rather than pretend it was on time.
-            Reason = onGrid ? null : "misfire: fired once late",
-            RecordedAt = time.GetUtcNow().UtcDateTime,
+            Reason = late ? "misfire: fired once late" : null, RecordedAt = now,
         }, cancellationToken);
         logger.LogInformation("Schedule {ScheduleId} fired for {Planned:O}: workflow {WorkflowId}", schedule.Id, planned, workflowId);
     }
@@ -50,14 +59,30 @@ public sealed class CronFireJob(IBus bus, WorkflowDbContextFactory dbContextFact
         CronScheduleValidator.TryFindTimeZone(schedule.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 }
 
-/// <summary>Writes ledger rows; a row for a (schedule, fire time) that exists already is left as it is.</summary>
+/// <summary>
+/// Writes ledger rows, one per (schedule, planned time). A fire that started a workflow wins over a skip recorded for
+/// the same time (the misfire listener records a time that Quartz then fires once late); otherwise the first row stays.
+/// </summary>
 public static class CronLedger
 {
     public static async Task RecordAsync(WorkflowDbContextFactory factory, ScheduleFire fire, CancellationToken cancellationToken)
     {
         await using var db = factory.Create();
-        if (await db.ScheduleFires.AnyAsync(f => f.ScheduleId == fire.ScheduleId && f.FireTime == fire.FireTime, cancellationToken))
+        var existing = await db.ScheduleFires.SingleOrDefaultAsync(f => f.ScheduleId == fire.ScheduleId && f.FireTime == fire.FireTime, cancellationToken);
+        if (existing is not null)
+        {
+            if (existing.Outcome == "skipped" && fire.Outcome == "fired")
+            {
+                existing.Outcome = fire.Outcome;
+                existing.WorkflowId = fire.WorkflowId;
+                existing.Reason = fire.Reason;
+                existing.RecordedAt = fire.RecordedAt;
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
             return;
+        }
+
         db.ScheduleFires.Add(fire);
         try
         {

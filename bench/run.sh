@@ -3,7 +3,8 @@
 # orchestrator and one executor process (concurrency 50) in Release, and prints one JSON line per scenario plus a
 # markdown table. Counts default to the figures of issue 7; override for a quick run, e.g. S1_COUNT=2000 bench/run.sh.
 # PG_TUNED=1 runs with synchronous_commit=off on the benchmark database.
-# Services stay running afterwards (stop them with: rabbitmqctl shutdown; pg_ctlcluster 15 main stop).
+# Services stay running afterwards; stop them with:
+#   RABBITMQ_NODENAME=rabbit@localhost rabbitmqctl shutdown; pg_ctlcluster 15 main stop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

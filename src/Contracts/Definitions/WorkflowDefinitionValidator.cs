@@ -25,7 +25,7 @@ public static partial class WorkflowDefinitionValidator
             errors.Add(new(InvalidVersion, null, $"version must be 1 or more, not {definition.Version}"));
         if (definition.Timeout is { } timeout && timeout <= TimeSpan.Zero)
             errors.Add(new(InvalidTimeout, null, $"the workflow timeout must be positive, not {timeout}"));
-        var nodes = definition.Nodes ?? [];
+        var nodes = WithoutNullEntries(definition.Nodes ?? [], errors);
         if (nodes.Count == 0)
             errors.Add(new(EmptyWorkflow, null, "the workflow has no nodes"));
         if (nodes.Count > MaxNodes)
@@ -36,6 +36,21 @@ public static partial class WorkflowDefinitionValidator
             CheckNode(node, known, errors);
         errors.AddRange(CycleFinder.Find(nodes, known));
         return errors;
+    }
+
+    // JSON such as "nodes": [ null ] deserializes to a null entry despite the non-nullable type; report it, then skip it.
+    private static List<NodeDefinition> WithoutNullEntries(IReadOnlyList<NodeDefinition?> nodes, List<DefinitionError> errors)
+    {
+        var present = new List<NodeDefinition>(nodes.Count);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (nodes[i] is { } node)
+                present.Add(node);
+            else
+                errors.Add(new(MissingId, null, $"nodes[{i}] is null, not a node"));
+        }
+
+        return present;
     }
 
     private static HashSet<string> CheckIds(IReadOnlyList<NodeDefinition> nodes, List<DefinitionError> errors)

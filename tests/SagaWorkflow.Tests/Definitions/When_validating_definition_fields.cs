@@ -122,6 +122,23 @@ public sealed class When_validating_definition_fields
     }
 
     [Fact]
+    public void A_null_dependency_is_an_unknown_dependency_not_a_crash()
+    {
+        var errors = WorkflowDefinitionParser.ParseAndValidate("""{ "name": "w", "nodes": [ { "id": "a", "capability": "noop", "dependsOn": [null] } ] }""", out _);
+
+        Assert.Equal(UnknownDependency, Assert.Single(errors).Code);
+    }
+
+    [Fact]
+    public void Explicit_nulls_for_optional_fields_are_valid()
+    {
+        var errors = WorkflowDefinitionParser.ParseAndValidate(
+            """{ "name": "w", "timeout": null, "nodes": [ { "id": "a", "capability": "noop", "input": null, "retry": null, "timeout": null } ] }""", out _);
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public void A_json_null_document_is_a_missing_definition()
     {
         var (definition, errors) = WorkflowDefinitionParser.Parse("null");

@@ -13,5 +13,8 @@ public sealed record NodeFailed
     public string ExecutorId { get; init; } = "";
     public string Error { get; init; } = "";
     public bool Retryable { get; init; } = true;
+
+    /// <summary>The executor gave the attempt back (drain deadline): not a failure of the node; it is dispatched again at once.</summary>
+    public bool HandedOver { get; init; }
     public DateTime Timestamp { get; init; }
 }

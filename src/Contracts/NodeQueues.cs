@@ -19,6 +19,18 @@ public static class NodeQueues
     /// </summary>
     public static Uri SendAddress(string capability) => new("queue:" + ForCapability(capability));
 
+    /// <summary>Queue of the executors labelled with <paramref name="pool"/> that have <paramref name="capability"/>: <c>node.http.eu</c>.</summary>
+    public static string ForPool(string capability, string pool) => $"node.{capability}.{pool}";
+
+    /// <summary>One executor's own queue, for nodes targeted at it by name: <c>executor.worker-7</c>.</summary>
+    public static string ForExecutor(string executorId) => "executor." + executorId;
+
+    /// <summary>Where a node goes: its executor's own queue, else its pool's queue, else its capability's queue.</summary>
+    public static Uri SendAddress(string capability, string? pool, string? executor) =>
+        executor is not null ? new("queue:" + ForExecutor(executor))
+        : pool is not null ? new("queue:" + ForPool(capability, pool))
+        : SendAddress(capability);
+
     /// <summary>Queue that accepts plain-JSON <see cref="StartWorkflow"/> bodies from non-.NET clients (no MassTransit envelope).</summary>
     public const string Submit = "workflow-submit";
 }

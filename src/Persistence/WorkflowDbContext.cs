@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.Persistence.Executors;
 using SagaWorkflow.Persistence.Scheduling;
 using SagaWorkflow.Persistence.Workflows;
 
@@ -13,12 +14,16 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<WorkflowState> Workflows => Set<WorkflowState>();
     public DbSet<WorkflowNodeState> Nodes => Set<WorkflowNodeState>();
     public DbSet<ScheduleFire> ScheduleFires => Set<ScheduleFire>();
+    public DbSet<NodeAttempt> NodeAttempts => Set<NodeAttempt>();
+    public DbSet<ExecutorState> Executors => Set<ExecutorState>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new WorkflowStateMap());
         modelBuilder.ApplyConfiguration(new WorkflowNodeStateMap());
         modelBuilder.ApplyConfiguration(new ScheduleFireMap());
+        modelBuilder.ApplyConfiguration(new NodeAttemptMap());
+        modelBuilder.ApplyConfiguration(new ExecutorStateMap());
         SnakeCaseNames.Apply(modelBuilder);
         UtcDateTimes.Apply(modelBuilder);
     }

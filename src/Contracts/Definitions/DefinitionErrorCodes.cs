@@ -21,4 +21,6 @@ public static class DefinitionErrorCodes
     public const string InputTooLarge = "input_too_large";
     public const string InvalidRetry = "invalid_retry";
     public const string InvalidTimeout = "invalid_timeout";
+    public const string InvalidTarget = "invalid_target";
+    public const string InvalidOnExecutorLost = "invalid_on_executor_lost";
 }

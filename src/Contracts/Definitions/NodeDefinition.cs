@@ -18,4 +18,13 @@ public sealed record NodeDefinition
 
     /// <summary>Execution deadline of one attempt; none when null. Honoured from the scheduling work on.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Run only on executors labelled with this pool (they consume <c>node.&lt;capability&gt;.&lt;pool&gt;</c>).</summary>
+    public string? Pool { get; init; }
+
+    /// <summary>Run only on the executor with this id (its own queue); it waits while that executor is offline.</summary>
+    public string? Executor { get; init; }
+
+    /// <summary>What to do when the executor running this node is lost: <c>redispatch</c> (default), <c>fail</c> or <c>park</c>.</summary>
+    public string? OnExecutorLost { get; init; }
 }

@@ -96,7 +96,23 @@ public static partial class WorkflowDefinitionValidator
             errors.Add(new(InvalidTimeout, id, $"timeout must be positive, not {timeout}"));
         if (node.Retry is { } retry)
             CheckRetry(retry, id, errors);
+        CheckTargeting(node, id, errors);
     }
+
+    private static void CheckTargeting(NodeDefinition node, string? id, List<DefinitionError> errors)
+    {
+        if (node.Pool is { } pool && !CapabilityPattern().IsMatch(pool))
+            errors.Add(new(InvalidTarget, id, $"pool '{pool}' must be 1-50 lower-case letters, digits, '-' or '_' (it names the queue node.<capability>.<pool>)"));
+        if (node.Executor is { } executor && !IdPattern().IsMatch(executor))
+            errors.Add(new(InvalidTarget, id, $"executor '{executor}' must be 1-100 letters, digits, '_', '.' or '-' (it names the queue executor.<id>)"));
+        if (node.Pool is not null && node.Executor is not null)
+            errors.Add(new(InvalidTarget, id, "a node targets either a pool or one executor, not both"));
+        if (node.OnExecutorLost is { } policy && !OnExecutorLostPolicies.Contains(policy))
+            errors.Add(new(InvalidOnExecutorLost, id, $"onExecutorLost must be one of {string.Join(", ", OnExecutorLostPolicies)}, not '{policy}'"));
+    }
+
+    /// <summary>Values of a node's <c>onExecutorLost</c>; the first is the default.</summary>
+    public static readonly IReadOnlyList<string> OnExecutorLostPolicies = ["redispatch", "fail", "park"];
 
     private static void CheckRetry(RetryPolicy retry, string? id, List<DefinitionError> errors)
     {

@@ -4,10 +4,12 @@ using Microsoft.Extensions.Hosting;
 using SagaWorkflow.Contracts;
 using SagaWorkflow.Executors;
 using SagaWorkflow.Executors.Hosting;
+using SagaWorkflow.Orchestrator.Executors;
 using SagaWorkflow.Orchestrator.Recovery;
 using SagaWorkflow.Orchestrator.Scheduling;
 using SagaWorkflow.Orchestrator.Workflows;
 using SagaWorkflow.Persistence;
+using SagaWorkflow.Persistence.Executors;
 using SagaWorkflow.Persistence.Sagas;
 using SagaWorkflow.Persistence.Workflows;
 
@@ -28,6 +30,14 @@ public static class OrchestratorHosting
         var local = TransportConfiguration.Kind(builder.Configuration) == TransportKind.InMemory;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<WorkflowSteps>();
+        services.AddSingleton<FailoverSteps>();
+        services.AddSingleton<ExecutorSteps>();
+        services.AddOptions<FailoverOptions>().BindConfiguration(FailoverOptions.Section)
+            .Validate(o => o.HeartbeatTimeoutFactor >= 1 && o.MinimumHeartbeatTimeout > TimeSpan.Zero && o.DirectoryRefresh > TimeSpan.Zero,
+                $"{FailoverOptions.Section}:HeartbeatTimeoutFactor must be 1 or more, MinimumHeartbeatTimeout and DirectoryRefresh positive")
+            .ValidateOnStart();
+        services.AddSingleton<ExecutorDirectory>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExecutorDirectory>());
         services.AddWorkflowPersistence();
         services.AddOptions<OrchestratorOptions>().BindConfiguration(OrchestratorOptions.Section)
             .Validate(o => o.RedispatchAfter > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero,
@@ -42,6 +52,9 @@ public static class OrchestratorHosting
         {
             x.AddSagaStateMachine<WorkflowStateMachine, WorkflowState, WorkflowStateDefinition>()
                 .Repository(r => r.UseWorkflowRepository());
+            x.AddSagaStateMachine<ExecutorStateMachine, ExecutorState, ExecutorStateDefinition>()
+                .Repository(r => r.UseExecutorRepository());
+            x.AddConsumer<ExecutorLostConsumer>().Endpoint(e => e.Name = ExecutorLostConsumer.QueueName);
             x.AddConsumer<SubmitWorkflowConsumer>().ExcludeFromConfigureEndpoints();
             x.AddWorkflowSchedulerConsumers();
             if (local)

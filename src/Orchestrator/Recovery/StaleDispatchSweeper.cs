@@ -13,7 +13,8 @@ namespace SagaWorkflow.Orchestrator.Recovery;
 /// Closes the one gap the in-memory outbox leaves: a crash after the saga row is committed but before the broker has
 /// its ExecuteNode. Such a node stays <c>dispatched</c> forever, so nodes dispatched longer than
 /// <see cref="OrchestratorOptions.RedispatchAfter"/> ago are handed back to the saga (<see cref="RecoverNode"/>), which
-/// decides under its own concurrency control. Every orchestrator runs one; duplicates are fenced by attempt.
+/// decides under its own concurrency control. Every orchestrator runs one; duplicates are fenced by attempt. A node with a
+/// waiting reason (no executor online can take it) is queued, not lost, so it is left alone.
 /// </summary>
 public sealed class StaleDispatchSweeper(
     WorkflowDbContextFactory dbContextFactory,
@@ -46,7 +47,7 @@ public sealed class StaleDispatchSweeper(
         var cutoff = time.GetUtcNow().UtcDateTime - options.Value.RedispatchAfter;
         await using var db = dbContextFactory.Create();
         var stale = await db.Nodes
-            .Where(n => n.State == NodeStatus.Dispatched && n.DispatchedAt < cutoff)
+            .Where(n => n.State == NodeStatus.Dispatched && n.DispatchedAt < cutoff && n.WaitingReason == null)
             .OrderBy(n => n.DispatchedAt)
             .Take(BatchSize)
             .Select(n => new RecoverNode { WorkflowId = n.WorkflowId, NodeId = n.NodeId, Attempt = n.Attempt })

@@ -1,6 +1,6 @@
 namespace SagaWorkflow.Orchestrator.Workflows;
 
-/// <summary>What <see cref="WorkflowGraph.CheckResult"/> says about an arriving node result.</summary>
+/// <summary>What <see cref="WorkflowGraph.CheckResult(string, int)"/> says about an arriving node result.</summary>
 public enum ResultCheck
 {
     /// <summary>For the node's current, in-flight attempt: apply it.</summary>

@@ -55,9 +55,12 @@ public sealed class WorkflowGraph
     /// Whether a result for (<paramref name="nodeId"/>, <paramref name="attempt"/>) may change the node: it must name
     /// the node's current attempt while that attempt is still in flight. Anything else is stale (fencing).
     /// </summary>
-    public ResultCheck CheckResult(string nodeId, int attempt)
+    public ResultCheck CheckResult(string nodeId, int attempt) => CheckResult(_nodes.GetValueOrDefault(nodeId), attempt);
+
+    /// <summary>The same check for one node row (null: no such node), without building a graph.</summary>
+    public static ResultCheck CheckResult(WorkflowNodeState? node, int attempt)
     {
-        if (!_nodes.TryGetValue(nodeId, out var node))
+        if (node is null)
             return ResultCheck.UnknownNode;
         if (attempt != node.Attempt)
             return ResultCheck.StaleAttempt;

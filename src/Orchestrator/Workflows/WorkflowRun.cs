@@ -31,6 +31,9 @@ public static class WorkflowRun
                 DependsOnJson = JsonSerializer.Serialize(node.DependsOn),
                 InputJson = NodeJson.Write(node.Input),
                 TimeoutMs = node.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : null,
+                Pool = node.Pool,
+                TargetExecutor = node.Executor,
+                OnExecutorLost = node.OnExecutorLost ?? WorkflowDefinitionValidator.OnExecutorLostPolicies[0],
             })
             .ToList();
     }

@@ -43,5 +43,7 @@ public sealed class WorkflowStateDefinition : SagaDefinition<WorkflowState>
         sagaConfigurator.Message<NodeTimedOut>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
         sagaConfigurator.Message<RetryNode>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
         sagaConfigurator.Message<RecoverNode>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
+        sagaConfigurator.Message<ReassignNodes>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
+        sagaConfigurator.Message<ResolveNode>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
     }
 }

@@ -11,7 +11,7 @@ namespace SagaWorkflow.Orchestrator.Workflows;
 /// </summary>
 public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState>
 {
-    public WorkflowStateMachine(WorkflowSteps steps)
+    public WorkflowStateMachine(WorkflowSteps steps, FailoverSteps failover)
     {
         InstanceState(x => x.CurrentState);
 
@@ -25,6 +25,8 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
         Event(() => TimedOut, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => RetryDue, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => Recover, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => Reassign, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => Resolve, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
 
         // The workflow deadline: MassTransit's Schedule keeps the token on the row and drops a timer whose token is stale.
         Schedule(() => Deadline, x => x.DeadlineTokenId, s => s.Received = r => r.CorrelateById(c => c.Message.WorkflowId));
@@ -61,6 +63,16 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
                 .TransitionTo(Failed),
             When(RetryDue).ThenAsync(steps.RetryAsync),
             When(Recover).ThenAsync(steps.RecoverAsync),
+            When(Reassign)
+                .ThenAsync(failover.ReassignAsync)
+                .If(c => c.Saga.FailedNodeId is not null,
+                    failed => failed.ThenAsync(steps.FailAsync).Unschedule(Deadline).TransitionTo(Failed)),
+            When(Resolve)
+                .ThenAsync(failover.ResolveAsync)
+                .IfElse(c => c.Saga.FailedNodeId is not null,
+                    failed => failed.ThenAsync(steps.FailAsync).Unschedule(Deadline).TransitionTo(Failed),
+                    other => other.If(c => c.Saga.Nodes.TrueForAll(n => n.State == NodeStatus.Succeeded),
+                        done => done.ThenAsync(steps.CompleteAsync).Unschedule(Deadline).TransitionTo(Completed))),
             When(Cancel)
                 .ThenAsync(steps.CancelAsync)
                 .Unschedule(Deadline)
@@ -68,11 +80,14 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
 
         // A finished run still records what its in-flight attempts reported, but dispatches nothing more.
         During(Completed, Failed, Cancelled,
-            When(NodeStarted).Then(steps.RecordLate),
-            When(NodeCompleted).Then(steps.RecordLate),
-            When(NodeFailed).Then(steps.RecordLate),
+            When(NodeStarted).ThenAsync(steps.RecordLateAsync),
+            When(NodeCompleted).ThenAsync(steps.RecordLateAsync),
+            When(NodeFailed).ThenAsync(steps.RecordLateAsync),
             When(Cancel).Then(steps.IgnoreCancel),
             Ignore(Recover),
+            Ignore(Reassign),
+            When(Resolve).Then(c => throw new InvalidOperationException(
+                $"workflow {c.Saga.CorrelationId} is already {c.Saga.CurrentState}; node '{c.Message.NodeId}' cannot be resolved")),
             Ignore(RetryDue),
             Ignore(TimedOut),
             Ignore(Deadline.Received));
@@ -98,4 +113,6 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
     public Event<RecoverNode> Recover { get; private set; } = null!;
     public Event<RetryNode> RetryDue { get; private set; } = null!;
     public Event<NodeTimedOut> TimedOut { get; private set; } = null!;
+    public Event<ReassignNodes> Reassign { get; private set; } = null!;
+    public Event<ResolveNode> Resolve { get; private set; } = null!;
 }

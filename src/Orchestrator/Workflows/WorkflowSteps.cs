@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using SagaWorkflow.Contracts;
 using SagaWorkflow.Contracts.Definitions;
+using SagaWorkflow.Orchestrator.Executors;
 using SagaWorkflow.Persistence.Workflows;
 
 namespace SagaWorkflow.Orchestrator.Workflows;
@@ -11,7 +12,7 @@ namespace SagaWorkflow.Orchestrator.Workflows;
 /// Sends and publishes go through the consume context, so the endpoint's in-memory outbox holds them
 /// until the saga row is saved: a failed save dispatches nothing.
 /// </summary>
-public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logger)
+public sealed class WorkflowSteps(TimeProvider time, ExecutorDirectory directory, ILogger<WorkflowSteps> logger)
 {
     private static Uri WorkflowStateAddress => NodeTimeouts.WorkflowStateAddress;
 
@@ -48,12 +49,18 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
     public async Task RecordStartedAsync(BehaviorContext<WorkflowState, NodeStarted> context)
     {
         var message = context.Message;
-        var node = CurrentAttemptNode(context, message.NodeId, message.Attempt, "started");
+        var node = await CurrentAttemptNodeAsync(context, message.NodeId, message.Attempt, message.ExecutorId, null, null, message.Timestamp);
         if (node is null)
             return;
-        // A redelivered attempt reports starting again (on another executor): its deadline is armed once.
+        // A redelivered attempt reports starting again (on another executor after the first one's connection dropped):
+        // its deadline is armed once, and node_attempts keeps who held it before.
         var firstStart = node.State == NodeStatus.Dispatched;
+        await NodeAttemptLog.StartedAsync(context, node.WorkflowId, node.NodeId, node.Attempt, message.ExecutorId, node.ExecutorId, message.Timestamp);
+        if (!firstStart && node.ExecutorId != message.ExecutorId)
+            logger.LogWarning("Node {NodeId} attempt {Attempt} of workflow {WorkflowId} was redelivered from executor {Previous} to {Executor}",
+                node.NodeId, node.Attempt, context.Saga.CorrelationId, node.ExecutorId, message.ExecutorId);
         node.State = NodeStatus.Running;
+        node.WaitingReason = null;
         node.ExecutorId = message.ExecutorId;
         node.StartedAt = message.Timestamp;
         Touch(context.Saga);
@@ -64,10 +71,13 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
     public async Task ApplyCompletedAsync(BehaviorContext<WorkflowState, NodeCompleted> context)
     {
         var message = context.Message;
-        var node = CurrentAttemptNode(context, message.NodeId, message.Attempt, "completed");
+        var node = await CurrentAttemptNodeAsync(context, message.NodeId, message.Attempt, message.ExecutorId, AttemptOutcomes.Succeeded, null,
+            message.Timestamp);
         if (node is null)
             return;
         await NodeTimeouts.DisarmAsync(context, node);
+        await NodeAttemptLog.FinishedAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Succeeded, message.ExecutorId, null,
+            message.Timestamp);
         node.State = NodeStatus.Succeeded;
         node.OutputJson = NodeJson.Write(message.Output);
         node.ExecutorId = message.ExecutorId;
@@ -81,11 +91,21 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
     public async Task ApplyFailedAsync(BehaviorContext<WorkflowState, NodeFailed> context)
     {
         var message = context.Message;
-        var node = CurrentAttemptNode(context, message.NodeId, message.Attempt, "failed");
+        var node = await CurrentAttemptNodeAsync(context, message.NodeId, message.Attempt, message.ExecutorId, AttemptOutcomes.Failed, message.Error,
+            message.Timestamp);
         if (node is null)
             return;
         node.ExecutorId = message.ExecutorId;
         await NodeTimeouts.DisarmAsync(context, node);
+        if (message.HandedOver)
+        {
+            // A draining executor gave it back at its deadline: not the node's fault, so no retry is used up.
+            await SupersedeAndRedispatchAsync(context, node, AttemptOutcomes.HandedOver, $"handed over by draining executor {message.ExecutorId}");
+            return;
+        }
+
+        await NodeAttemptLog.FinishedAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Failed, message.ExecutorId, message.Error,
+            message.Timestamp);
         await FailAttemptAsync(context, node, message.Error, message.Retryable, message.Timestamp);
     }
 
@@ -103,10 +123,11 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
         node.TimeoutTokenId = null;
         var error = $"timed out after {TimeSpan.FromMilliseconds(node.TimeoutMs ?? 0)} on executor {node.ExecutorId}";
         await NodeTimeouts.CancelOnExecutorsAsync(context, node, error);
+        await NodeAttemptLog.FinishedAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.TimedOut, null, error, Now);
         await FailAttemptAsync(context, node, error, retryable: true, Now);
     }
 
-    private async Task FailAttemptAsync(BehaviorContext<WorkflowState> context, WorkflowNodeState node, string error, bool retryable, DateTime timestamp)
+    internal async Task FailAttemptAsync(BehaviorContext<WorkflowState> context, WorkflowNodeState node, string error, bool retryable, DateTime timestamp)
     {
         node.Error = error;
         Touch(context.Saga);
@@ -158,8 +179,22 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
             return;
         logger.LogWarning("Node {NodeId} attempt {Attempt} of workflow {WorkflowId} never started since {DispatchedAt:O}; dispatching attempt {Next}",
             node.NodeId, node.Attempt, context.Saga.CorrelationId, node.DispatchedAt, node.Attempt + 1);
-        // Recovery must not eat the node's retry budget: the lost attempt never ran.
+        await SupersedeAndRedispatchAsync(context, node, AttemptOutcomes.NeverStarted, $"not started within the recovery bound since {node.DispatchedAt:O}");
+    }
+
+    /// <summary>
+    /// Ends the node's current attempt as superseded and dispatches the next one at once. A failover does not eat the
+    /// node's retry budget (the attempt did not fail; its executor went away), so the budget grows by one and the
+    /// failover is counted on the node. The old attempt is told to stop wherever it still runs; a late result is fenced.
+    /// </summary>
+    internal async Task SupersedeAndRedispatchAsync(BehaviorContext<WorkflowState> context, WorkflowNodeState node, string outcome, string reason)
+    {
+        await NodeTimeouts.DisarmAsync(context, node);
+        if (outcome != AttemptOutcomes.NeverStarted && outcome != AttemptOutcomes.HandedOver)
+            await NodeTimeouts.CancelOnExecutorsAsync(context, node, reason);
+        await NodeAttemptLog.SupersededAsync(context, node.WorkflowId, node.NodeId, node.Attempt, outcome, reason, Now);
         node.MaxAttempts++;
+        node.Failovers++;
         Touch(context.Saga);
         await DispatchAsync(context, new WorkflowGraph(context.Saga.Nodes), [node]);
     }
@@ -172,7 +207,10 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
         foreach (var node in context.Saga.Nodes.Where(n => !IsSettled(n.State)))
         {
             if (node.State is NodeStatus.Dispatched or NodeStatus.Running)
+            {
                 await NodeTimeouts.CancelOnExecutorsAsync(context, node, "workflow timed out");
+                await NodeAttemptLog.SupersededAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Cancelled, "workflow timed out", Now);
+            }
             await NodeTimeouts.DisarmAsync(context, node);
             node.State = node.State == NodeStatus.Pending ? NodeStatus.Skipped : NodeStatus.Cancelled;
             node.FinishedAt = Now;
@@ -181,7 +219,8 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
         await FailAsync(context);
     }
 
-    public async Task CompleteAsync(BehaviorContext<WorkflowState, NodeCompleted> context)
+    public async Task CompleteAsync<T>(BehaviorContext<WorkflowState, T> context)
+        where T : class
     {
         var outputs = new WorkflowGraph(context.Saga.Nodes).SinkOutputs();
         context.Saga.OutputJson = NodeJson.Write(outputs);
@@ -212,7 +251,10 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
         foreach (var node in context.Saga.Nodes.Where(n => !IsSettled(n.State)))
         {
             if (node.State is NodeStatus.Dispatched or NodeStatus.Running)
+            {
                 await NodeTimeouts.CancelOnExecutorsAsync(context, node, "workflow cancelled");
+                await NodeAttemptLog.SupersededAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Cancelled, "workflow cancelled", Now);
+            }
             await NodeTimeouts.DisarmAsync(context, node);
             node.State = NodeStatus.Cancelled;
             node.FinishedAt = Now;
@@ -225,20 +267,22 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
     }
 
     /// <summary>A result for a finished run: recorded on the node when it is for the in-flight attempt, never dispatching.</summary>
-    public void RecordLate<T>(BehaviorContext<WorkflowState, T> context)
+    public async Task RecordLateAsync<T>(BehaviorContext<WorkflowState, T> context)
         where T : class
     {
         switch (context.Message)
         {
-            case NodeCompleted m when CurrentAttemptNode(context, m.NodeId, m.Attempt, "completed (late)") is { } node:
+            case NodeCompleted m when await CurrentAttemptNodeAsync(context, m.NodeId, m.Attempt, m.ExecutorId, AttemptOutcomes.Succeeded, null, m.Timestamp) is { } node:
                 node.State = NodeStatus.Succeeded;
                 node.OutputJson = NodeJson.Write(m.Output);
                 node.FinishedAt = m.Timestamp;
+                await NodeAttemptLog.FinishedAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Succeeded, m.ExecutorId, null, m.Timestamp);
                 break;
-            case NodeFailed m when CurrentAttemptNode(context, m.NodeId, m.Attempt, "failed (late)") is { } node:
+            case NodeFailed m when await CurrentAttemptNodeAsync(context, m.NodeId, m.Attempt, m.ExecutorId, AttemptOutcomes.Failed, m.Error, m.Timestamp) is { } node:
                 node.State = NodeStatus.Failed;
                 node.Error = m.Error;
                 node.FinishedAt = m.Timestamp;
+                await NodeAttemptLog.FinishedAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Failed, m.ExecutorId, m.Error, m.Timestamp);
                 break;
             case NodeStarted m:
                 logger.LogInformation("Node {NodeId} attempt {Attempt} started after workflow {WorkflowId} finished ({State})",
@@ -253,7 +297,7 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
     public void IgnoreDuplicateStart(BehaviorContext<WorkflowState, StartWorkflow> context) =>
         logger.LogInformation("Duplicate start of workflow {WorkflowId} ignored: it is already {State}", context.Saga.CorrelationId, context.Saga.CurrentState);
 
-    private async Task DispatchAsync(BehaviorContext<WorkflowState> context, WorkflowGraph graph, IReadOnlyList<WorkflowNodeState> nodes)
+    internal async Task DispatchAsync(BehaviorContext<WorkflowState> context, WorkflowGraph graph, IReadOnlyList<WorkflowNodeState> nodes)
     {
         foreach (var node in nodes)
         {
@@ -262,27 +306,37 @@ public sealed class WorkflowSteps(TimeProvider time, ILogger<WorkflowSteps> logg
             node.DispatchedAt = Now;
             node.StartedAt = null;
             node.ExecutorId = null;
+            node.WaitingReason = directory.WaitingReason(node.Capability, node.Pool, node.TargetExecutor);
+            NodeAttemptLog.Dispatched(context, node, Now);
         }
 
         var workflowInputJson = context.Saga.InputJson;
         foreach (var node in nodes)
         {
             var command = WorkflowRun.ExecuteCommand(graph, node, workflowInputJson);
-            var endpoint = await context.GetSendEndpoint(NodeQueues.SendAddress(node.Capability));
+            var endpoint = await context.GetSendEndpoint(NodeQueues.SendAddress(node.Capability, node.Pool, node.TargetExecutor));
             await endpoint.Send(command, context.CancellationToken);
         }
     }
 
-    private WorkflowNodeState? CurrentAttemptNode<T>(BehaviorContext<WorkflowState, T> context, string nodeId, int attempt, string what)
+    /// <summary>
+    /// The node a result is for, if it names the node's current in-flight attempt; otherwise null, and a result
+    /// (<paramref name="lateOutcome"/> not null) is recorded on its attempt's row as arrived late, never applied.
+    /// </summary>
+    private async Task<WorkflowNodeState?> CurrentAttemptNodeAsync<T>(BehaviorContext<WorkflowState, T> context, string nodeId, int attempt,
+        string executorId, string? lateOutcome, string? error, DateTime at)
         where T : class
     {
-        var graph = new WorkflowGraph(context.Saga.Nodes);
-        var check = graph.CheckResult(nodeId, attempt);
+        var node = context.Saga.Nodes.Find(n => n.NodeId == nodeId);
+        var check = WorkflowGraph.CheckResult(node, attempt);
         if (check == ResultCheck.Current)
-            return graph.Find(nodeId);
-        var current = graph.Find(nodeId);
-        logger.LogWarning("Ignored {What} result of node {NodeId} attempt {Attempt} of workflow {WorkflowId}: {Check} (current attempt {Current}, state {State})",
-            what, nodeId, attempt, context.Saga.CorrelationId, check, current?.Attempt, current?.State);
+            return node;
+        logger.LogWarning("Ignored {What} of node {NodeId} attempt {Attempt} from executor {ExecutorId} for workflow {WorkflowId}: {Check} (current attempt {Current}, state {State})",
+            lateOutcome ?? "start", nodeId, attempt, executorId, context.Saga.CorrelationId, check, node?.Attempt, node?.State);
+        // A duplicate delivery of the result that already settled the current attempt is not a late result.
+        var duplicate = check == ResultCheck.AlreadySettled && node!.State is NodeStatus.Succeeded or NodeStatus.Failed or NodeStatus.Retrying;
+        if (lateOutcome is not null && check != ResultCheck.UnknownNode && !duplicate)
+            await NodeAttemptLog.LateResultAsync(context, context.Saga.CorrelationId, nodeId, attempt, lateOutcome, executorId, error, at);
         return null;
     }
 

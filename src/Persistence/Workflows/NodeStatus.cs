@@ -11,4 +11,7 @@ public enum NodeStatus
     Retrying,
     Cancelled,
     Skipped,
+
+    /// <summary>Its executor was lost and the node's policy is <c>park</c>: it waits for an operator to resolve it.</summary>
+    InDoubt,
 }

@@ -38,4 +38,19 @@ public class WorkflowNodeState
 
     /// <summary>Scheduler token of the armed deadline of the running attempt, so finishing can cancel it.</summary>
     public Guid? TimeoutTokenId { get; set; }
+
+    /// <summary>What to do when the executor running it is lost: <c>redispatch</c> (default), <c>fail</c> or <c>park</c>.</summary>
+    public string OnExecutorLost { get; set; } = "redispatch";
+
+    /// <summary>Attempts superseded because their executor was lost or handed them back; they do not use up retries.</summary>
+    public int Failovers { get; set; }
+
+    /// <summary>Set while no online executor can take the node (why it waits); cleared when one can.</summary>
+    public string? WaitingReason { get; set; }
+
+    /// <summary>Executor pool (label) the node is targeted at; its queue is <c>node.&lt;capability&gt;.&lt;pool&gt;</c>.</summary>
+    public string? Pool { get; set; }
+
+    /// <summary>One executor the node is targeted at; its queue is that executor's own.</summary>
+    public string? TargetExecutor { get; set; }
 }

@@ -15,9 +15,14 @@ public sealed class WorkflowNodeStateMap : IEntityTypeConfiguration<WorkflowNode
         builder.Property(x => x.ExecutorId).HasMaxLength(200);
         builder.Property(x => x.State)
             .HasMaxLength(16)
-            .HasConversion(v => v.ToString().ToLowerInvariant(), v => Enum.Parse<NodeStatus>(v, ignoreCase: true));
+            .HasConversion(v => NodeStatusText.Of(v), v => NodeStatusText.Parse(v));
 
         builder.HasIndex(x => x.State);
+        builder.Property(x => x.OnExecutorLost).HasMaxLength(16);
+        builder.Property(x => x.WaitingReason).HasMaxLength(300);
+        builder.Property(x => x.Pool).HasMaxLength(100);
+        builder.Property(x => x.TargetExecutor).HasMaxLength(200);
+
         builder.HasIndex(x => x.ExecutorId);
     }
 }

@@ -1,4 +1,4 @@
-using MassTransit;
+using SagaWorkflow.Persistence.Sagas;
 
 namespace SagaWorkflow.Persistence.Workflows;
 
@@ -6,7 +6,7 @@ namespace SagaWorkflow.Persistence.Workflows;
 /// Saga state of one workflow run: one <c>workflow_instances</c> row plus its <c>workflow_nodes</c> rows.
 /// Only <c>WorkflowStateMachine</c> writes it; people read it with SQL (docs/sql-cookbook.md).
 /// </summary>
-public class WorkflowState : SagaStateMachineInstance
+public class WorkflowState : IVersionedSaga
 {
     public Guid CorrelationId { get; set; }
 

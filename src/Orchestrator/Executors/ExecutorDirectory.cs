@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SagaWorkflow.Persistence;
+
+namespace SagaWorkflow.Orchestrator.Executors;
+
+/// <summary>
+/// This process's view of which executors are online, refreshed from the <c>executors</c> table every
+/// <see cref="FailoverOptions.DirectoryRefresh"/>, so a dispatch can say why a node will wait (no executor with the
+/// capability, the pool empty, the named executor offline) without a query per node. Until the first refresh it claims
+/// nothing. The reason is advice for people reading <c>workflow_nodes.waiting_reason</c>; the node is queued either way.
+/// </summary>
+public sealed class ExecutorDirectory(
+    WorkflowDbContextFactory dbContextFactory,
+    IOptions<FailoverOptions> options,
+    TimeProvider time,
+    ILogger<ExecutorDirectory> logger) : BackgroundService
+{
+    private volatile IReadOnlyList<OnlineExecutor>? _online;
+
+    public string? WaitingReason(string capability, string? pool, string? executor)
+    {
+        if (_online is not { } online)
+            return null;
+        if (executor is not null)
+        {
+            var named = online.FirstOrDefault(e => e.ExecutorId == executor);
+            return named is null ? $"executor {executor} is not online"
+                : !named.Capabilities.Contains(capability) ? $"executor {executor} does not have capability {capability}"
+                : null;
+        }
+
+        var capable = online.Where(e => e.Capabilities.Contains(capability)).ToList();
+        if (capable.Count == 0)
+            return $"no executor with capability {capability} online";
+        if (pool is not null && !capable.Exists(e => e.Pools.Contains(pool)))
+            return $"pool {pool} has no online executor with capability {capability}";
+        return null;
+    }
+
+    /// <summary>Reads the table now (tests and start-up use it; the loop calls it every refresh interval).</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await using var db = dbContextFactory.Create();
+        var rows = await db.Executors.AsNoTracking()
+            .Where(e => e.CurrentState == "Online")
+            .Select(e => new { e.ExecutorId, e.Capabilities, e.Pools })
+            .ToListAsync(cancellationToken);
+        _online = rows.Select(r => new OnlineExecutor(r.ExecutorId, Split(r.Capabilities), Split(r.Pools))).ToList();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.DirectoryRefresh, time);
+        do
+        {
+            try
+            {
+                await RefreshAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Stale advice is harmless; the next tick tries again.
+                logger.LogDebug(ex, "Executor directory refresh failed");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private static HashSet<string> Split(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+
+    private sealed record OnlineExecutor(string ExecutorId, HashSet<string> Capabilities, HashSet<string> Pools);
+}

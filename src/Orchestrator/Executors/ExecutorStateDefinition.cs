@@ -1,0 +1,33 @@
+using System.Data.Common;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.Persistence.Executors;
+
+namespace SagaWorkflow.Orchestrator.Executors;
+
+/// <summary>
+/// Endpoint of the executor registry saga: queue <c>executor-state</c>, database conflicts retried, sends held until the
+/// row is saved. Heartbeats of one executor are serialized by its row lock; different executors run in parallel.
+/// </summary>
+public sealed class ExecutorStateDefinition : SagaDefinition<ExecutorState>
+{
+    public const string QueueName = "executor-state";
+
+    public ExecutorStateDefinition()
+    {
+        EndpointName = QueueName;
+        ConcurrentMessageLimit = 16;
+    }
+
+    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<ExecutorState> sagaConfigurator,
+        IRegistrationContext context)
+    {
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Handle<DbUpdateException>();
+            r.Handle<DbException>();
+            r.Exponential(10, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50));
+        });
+        endpointConfigurator.UseInMemoryOutbox(context);
+    }
+}

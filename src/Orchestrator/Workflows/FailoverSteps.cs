@@ -1,0 +1,106 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using SagaWorkflow.Contracts;
+using SagaWorkflow.Persistence.Workflows;
+
+namespace SagaWorkflow.Orchestrator.Workflows;
+
+/// <summary>
+/// The workflow saga's side of executor failover: applying a node's <c>onExecutorLost</c> policy when its executor is
+/// gone (<see cref="ReassignNodes"/>), and an operator's decision on a node parked <c>in_doubt</c> (<see cref="ResolveNode"/>).
+/// </summary>
+public sealed class FailoverSteps(WorkflowSteps steps, TimeProvider time, ILogger<FailoverSteps> logger)
+{
+    public const string Redispatch = "redispatch";
+    public const string Fail = "fail";
+    public const string Park = "park";
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async Task ReassignAsync(BehaviorContext<WorkflowState, ReassignNodes> context)
+    {
+        var message = context.Message;
+        foreach (var attempt in message.Attempts)
+        {
+            var node = context.Saga.Nodes.Find(n => n.NodeId == attempt.NodeId);
+            // Only the attempt that is current and still held by the lost executor moves: a node the broker already
+            // redelivered to another executor (kill -9 returns unacked work at once) is left running where it is.
+            if (node is null || node.Attempt != attempt.Attempt || node.State is not (NodeStatus.Running or NodeStatus.Dispatched)
+                || (node.ExecutorId is not null && node.ExecutorId != message.ExecutorId))
+            {
+                logger.LogInformation("Node {NodeId} attempt {Attempt} of workflow {WorkflowId} is no longer on executor {ExecutorId}; not reassigned",
+                    attempt.NodeId, attempt.Attempt, context.Saga.CorrelationId, message.ExecutorId);
+                continue;
+            }
+
+            var reason = $"executor {message.ExecutorId} lost: {message.Reason}";
+            switch (node.OnExecutorLost)
+            {
+                case Park:
+                    await ParkAsync(context, node, reason);
+                    break;
+                case Fail:
+                    await NodeAttemptLog.SupersededAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Lost, reason, Now);
+                    await NodeTimeouts.DisarmAsync(context, node);
+                    await steps.FailAttemptAsync(context, node, reason + " (onExecutorLost: fail)", retryable: false, Now);
+                    break;
+                default:
+                    logger.LogWarning("Node {NodeId} attempt {Attempt} of workflow {WorkflowId}: {Reason}; dispatching attempt {Next}",
+                        node.NodeId, node.Attempt, context.Saga.CorrelationId, reason, node.Attempt + 1);
+                    await steps.SupersedeAndRedispatchAsync(context, node, AttemptOutcomes.Lost, reason);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Side effects that must not run twice: stop the branch and wait for a person (ResolveNode).</summary>
+    private async Task ParkAsync(BehaviorContext<WorkflowState> context, WorkflowNodeState node, string reason)
+    {
+        await NodeTimeouts.DisarmAsync(context, node);
+        await NodeTimeouts.CancelOnExecutorsAsync(context, node, reason);
+        await NodeAttemptLog.SupersededAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Lost, reason, Now);
+        node.State = NodeStatus.InDoubt;
+        node.Error = reason + " (onExecutorLost: park; resolve with succeed, retry or fail)";
+        context.Saga.UpdatedAt = Now;
+        logger.LogWarning("Node {NodeId} attempt {Attempt} of workflow {WorkflowId} is in doubt: {Reason}", node.NodeId, node.Attempt,
+            context.Saga.CorrelationId, reason);
+    }
+
+    /// <summary>
+    /// An operator resolved a parked node. Anything but an in-doubt node, or an unknown decision, is an error: it throws,
+    /// so the command lands in <c>workflow-state_error</c> with the reason instead of vanishing.
+    /// </summary>
+    public async Task ResolveAsync(BehaviorContext<WorkflowState, ResolveNode> context)
+    {
+        var message = context.Message;
+        var node = context.Saga.Nodes.Find(n => n.NodeId == message.NodeId)
+            ?? throw new InvalidOperationException($"workflow {context.Saga.CorrelationId} has no node '{message.NodeId}'");
+        if (node.State != NodeStatus.InDoubt)
+            throw new InvalidOperationException($"node '{node.NodeId}' of workflow {context.Saga.CorrelationId} is {NodeStatusText.Of(node.State)}, not in_doubt; nothing to resolve");
+
+        var note = $"resolved by operator: {message.Decision}" + (message.Reason is { } why ? $" ({why})" : "");
+        logger.LogWarning("Node {NodeId} of workflow {WorkflowId} {Note}", node.NodeId, context.Saga.CorrelationId, note);
+        context.Saga.UpdatedAt = Now;
+        switch (message.Decision)
+        {
+            case ResolveNode.Succeed:
+                node.State = NodeStatus.Succeeded;
+                node.OutputJson = NodeJson.Write(message.Output);
+                node.Error = note;
+                node.FinishedAt = Now;
+                var graph = new WorkflowGraph(context.Saga.Nodes);
+                await steps.DispatchAsync(context, graph, graph.ReadyAfter(node.NodeId));
+                break;
+            case ResolveNode.Retry:
+                node.MaxAttempts++;
+                node.Error = note;
+                await steps.DispatchAsync(context, new WorkflowGraph(context.Saga.Nodes), [node]);
+                break;
+            case ResolveNode.Fail:
+                await steps.FailAttemptAsync(context, node, note, retryable: false, Now);
+                break;
+            default:
+                throw new InvalidOperationException($"decision must be {ResolveNode.Succeed}, {ResolveNode.Retry} or {ResolveNode.Fail}, not '{message.Decision}'");
+        }
+    }
+}

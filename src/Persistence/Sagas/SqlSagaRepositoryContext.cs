@@ -1,0 +1,93 @@
+using MassTransit;
+using MassTransit.Context;
+using MassTransit.Saga;
+using Microsoft.EntityFrameworkCore;
+
+namespace SagaWorkflow.Persistence.Sagas;
+
+/// <summary>
+/// One message's view of the repository. MassTransit's saga pipe calls Load (or Add/Insert for a new saga),
+/// runs the state machine, then Save, Update, Delete, Discard or Undo. The DbContext is a payload of the consume
+/// context, so state machine steps can add rows of their own (node attempts) to the same transaction.
+/// </summary>
+public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<TSaga, TMessage>
+    where TSaga : class, IVersionedSaga
+    where TMessage : class
+{
+    private readonly WorkflowDbContext _db;
+    private readonly DatabaseProvider _provider;
+    private readonly ISagaRowLoader<TSaga> _loader;
+    private readonly ConsumeContext<TMessage> _consumeContext;
+    private readonly ISagaConsumeContextFactory<WorkflowDbContext, TSaga> _factory;
+
+    public SqlSagaRepositoryContext(WorkflowDbContext db, DatabaseProvider provider, ISagaRowLoader<TSaga> loader,
+        ConsumeContext<TMessage> consumeContext, ISagaConsumeContextFactory<WorkflowDbContext, TSaga> factory)
+        : base(consumeContext, db)
+    {
+        _db = db;
+        _provider = provider;
+        _loader = loader;
+        _consumeContext = consumeContext;
+        _factory = factory;
+    }
+
+    public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) =>
+        _factory.CreateSagaConsumeContext(_db, _consumeContext, instance, SagaConsumeContextMode.Add);
+
+    public async Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance)
+    {
+        var entry = await _db.Set<TSaga>().AddAsync(instance, CancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+            return await _factory.CreateSagaConsumeContext(_db, _consumeContext, instance, SagaConsumeContextMode.Insert).ConfigureAwait(false);
+        }
+        catch (DbUpdateException)
+        {
+            // Already there (a duplicate start): forget the failed insert so the context can still load and update it.
+            entry.State = EntityState.Detached;
+            return null!;
+        }
+    }
+
+    public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
+    {
+        var instance = await _loader.LoadAsync(_db, _provider, correlationId, CancellationToken).ConfigureAwait(false);
+        if (instance is null)
+            return null!;
+        return await _factory.CreateSagaConsumeContext(_db, _consumeContext, instance, SagaConsumeContextMode.Load).ConfigureAwait(false);
+    }
+
+    public async Task Save(SagaConsumeContext<TSaga> context)
+    {
+        context.Saga.Version = 1;
+        await _db.Set<TSaga>().AddAsync(context.Saga, CancellationToken).ConfigureAwait(false);
+        await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task Update(SagaConsumeContext<TSaga> context)
+    {
+        // The UPDATE's WHERE checks the version that was loaded; a writer that got there first makes it match no row.
+        context.Saga.Version++;
+        await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task Delete(SagaConsumeContext<TSaga> context)
+    {
+        _db.Set<TSaga>().Remove(context.Saga);
+        await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+    }
+
+    public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;
+
+    public Task Undo(SagaConsumeContext<TSaga> context)
+    {
+        _db.ChangeTracker.Clear();
+        return Task.CompletedTask;
+    }
+
+    public Task<SagaConsumeContext<TSaga, T>> CreateSagaConsumeContext<T>(ConsumeContext<T> consumeContext, TSaga instance,
+        SagaConsumeContextMode mode)
+        where T : class =>
+        _factory.CreateSagaConsumeContext(_db, consumeContext, instance, mode);
+}

@@ -28,6 +28,14 @@ public sealed class ExecuteNodeConsumer(
             return;
         }
 
+        // The orchestrator already superseded this attempt (its executor was declared lost, and the broker later handed
+        // the unacknowledged command to us): running it would only produce a result the saga fences off.
+        if (running.WasCancelled(m.ExecutionId))
+        {
+            logger.LogWarning("Execution {ExecutionId} was superseded before it reached this executor; not started", m.ExecutionId);
+            return;
+        }
+
         // At-least-once delivery can hand this process a copy of an attempt it is still running (a redelivery after
         // a broker hiccup); running it twice would double its side effects, so the copy is dropped with a log line.
         using var registration = running.TryStart(m.ExecutionId, context.CancellationToken);
@@ -39,7 +47,16 @@ public sealed class ExecuteNodeConsumer(
 
         await context.Publish(new NodeStarted { WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId, Timestamp = Now });
         var result = await Run(executor, m, registration.Token);
-        if (result.Succeeded)
+        if (registration.HandedOver)
+        {
+            logger.LogWarning("Execution {ExecutionId} handed back at the drain deadline", m.ExecutionId);
+            await context.Publish(new NodeFailed
+            {
+                WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId,
+                Error = $"handed back by draining executor {executorId} at its drain deadline", Retryable = true, HandedOver = true, Timestamp = Now,
+            });
+        }
+        else if (result.Succeeded)
         {
             await context.Publish(new NodeCompleted
             {

@@ -18,6 +18,9 @@ public static class ExecutorHost
         ["--capabilities"] = $"{ExecutorOptions.Section}:CapabilityList",
         ["--concurrency"] = $"{ExecutorOptions.Section}:Concurrency",
         ["--executor-id"] = $"{ExecutorOptions.Section}:ExecutorId",
+        ["--pools"] = $"{ExecutorOptions.Section}:PoolList",
+        ["--heartbeat"] = $"{ExecutorOptions.Section}:HeartbeatInterval",
+        ["--drain-deadline"] = $"{ExecutorOptions.Section}:ShutdownDrainDeadline",
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -30,6 +33,10 @@ public static class ExecutorHost
             x.AddNodeExecutorConsumers();
             x.UsingConfiguredTransport(builder.Configuration, (context, cfg) => cfg.ConfigureNodeExecutorEndpoints(context));
         });
+        builder.Services.AddExecutorPresence();
+        // The drain on SIGTERM needs its deadline plus time to hand back and say goodbye.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ExecutorOptions>>((host, executor) =>
+            host.ShutdownTimeout = executor.Value.ShutdownDrainDeadline + TimeSpan.FromSeconds(10));
 
         using var host = builder.Build();
         var options = host.Services.GetRequiredService<IOptions<ExecutorOptions>>().Value;

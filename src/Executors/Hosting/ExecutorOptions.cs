@@ -15,5 +15,25 @@ public sealed class ExecutorOptions
     public int Concurrency { get; set; } = 8;
 
     /// <summary>This process's id on NodeStarted / NodeCompleted and in <c>workflow_nodes.executor_id</c>. Default: host-pid-random.</summary>
-    public string ExecutorId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
+    public string ExecutorId { get; set; } = DefaultExecutorId;
+
+    /// <summary>Pools (labels) this process serves: it also consumes <c>node.&lt;capability&gt;.&lt;pool&gt;</c> for each.</summary>
+    public List<string> Pools { get; set; } = [];
+
+    /// <summary>Comma-separated alternative to <see cref="Pools"/> (<c>--pools eu,gpu</c>); both are merged.</summary>
+    public string? PoolList { get; set; }
+
+    /// <summary>How often the process tells the orchestrators it is alive; they declare it lost after 3 missed intervals.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// On SIGTERM the process drains: takes no new work and lets in-flight attempts finish for this long, then hands
+    /// the rest back to be dispatched elsewhere. Keep it below the container's stop grace period.
+    /// </summary>
+    public TimeSpan ShutdownDrainDeadline { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>True when <see cref="ExecutorId"/> was chosen by configuration: only then does the process consume its own queue.</summary>
+    public bool HasStableId => ExecutorId != DefaultExecutorId;
+
+    private static readonly string DefaultExecutorId = $"{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
 }

@@ -12,6 +12,12 @@ public sealed class ExecutorOptionsValidator(IEnumerable<INodeExecutor> executor
             failures.Add($"{ExecutorOptions.Section}:Concurrency must be 1-1000, not {options.Concurrency}");
         if (string.IsNullOrWhiteSpace(options.ExecutorId))
             failures.Add($"{ExecutorOptions.Section}:ExecutorId must not be empty");
+        if (options.HeartbeatInterval < TimeSpan.FromMilliseconds(100) || options.HeartbeatInterval > TimeSpan.FromMinutes(5))
+            failures.Add($"{ExecutorOptions.Section}:HeartbeatInterval must be 100 ms to 5 min, not {options.HeartbeatInterval}");
+        if (options.ShutdownDrainDeadline < TimeSpan.Zero)
+            failures.Add($"{ExecutorOptions.Section}:ShutdownDrainDeadline must not be negative, not {options.ShutdownDrainDeadline}");
+        foreach (var pool in ExecutorRegistration.NamedPools(options).Where(p => !System.Text.RegularExpressions.Regex.IsMatch(p, "^[a-z0-9_-]{1,50}$")))
+            failures.Add($"{ExecutorOptions.Section}:Pools names '{pool}'; a pool is 1-50 lower-case letters, digits, '-' or '_'");
         var known = executors.Select(e => e.Capability).ToHashSet(StringComparer.Ordinal);
         foreach (var capability in ExecutorRegistration.NamedCapabilities(options).Where(c => !known.Contains(c)))
             failures.Add($"{ExecutorOptions.Section}:Capabilities names '{capability}', which no executor here provides (known: {string.Join(", ", known.Order())})");

@@ -15,6 +15,9 @@ public static class ExecutorRegistration
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RunningExecutions>();
+        services.AddSingleton<NodeEndpoints>();
+        services.AddSingleton<ExecutorInstance>();
+        services.AddSingleton<ExecutorDrain>();
         services.AddSingleton<INodeExecutor, NoopExecutor>();
         services.AddSingleton<INodeExecutor, DelayExecutor>();
         services.AddSingleton<INodeExecutor, TransformExecutor>();
@@ -26,32 +29,55 @@ public static class ExecutorRegistration
         return services;
     }
 
+    /// <summary>Heartbeats and drain-on-shutdown. Call after AddMassTransit, so it starts after the bus and stops before it.</summary>
+    public static IServiceCollection AddExecutorPresence(this IServiceCollection services) =>
+        services.AddHostedService<ExecutorPresence>();
+
     /// <summary>Adds the consumer without an endpoint of its own: it is attached to each capability queue instead.</summary>
     public static void AddNodeExecutorConsumers(this IBusRegistrationConfigurator x)
     {
         x.AddConsumer<ExecuteNodeConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<CancelNodeConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<DrainExecutorConsumer>().ExcludeFromConfigureEndpoints();
     }
 
     /// <summary>One receive endpoint per configured capability, <c>node.&lt;capability&gt;</c>, consuming ExecuteNode.</summary>
     public static void ConfigureNodeExecutorEndpoints(this IBusFactoryConfigurator cfg, IBusRegistrationContext context)
     {
         // Every executor process must see every CancelNode: a temporary queue of its own, bound to the event.
-        cfg.ReceiveEndpoint(new TemporaryEndpointDefinition("executor-control"), e => e.ConfigureConsumer<CancelNodeConsumer>(context));
+        cfg.ReceiveEndpoint(new TemporaryEndpointDefinition("executor-control"), e =>
+        {
+            e.ConfigureConsumer<CancelNodeConsumer>(context);
+            e.ConfigureConsumer<DrainExecutorConsumer>(context);
+        });
 
         var options = context.GetRequiredService<IOptions<ExecutorOptions>>().Value;
-        foreach (var capability in ConfiguredCapabilities(options, context.GetServices<INodeExecutor>()))
+        var endpoints = context.GetRequiredService<NodeEndpoints>();
+        var capabilities = ConfiguredCapabilities(options, context.GetServices<INodeExecutor>());
+        var queues = capabilities.Select(NodeQueues.ForCapability)
+            .Concat(capabilities.SelectMany(c => NamedPools(options).Select(p => NodeQueues.ForPool(c, p))));
+        // Only a configured id gets its own (durable) queue: a random default id would leave one orphan queue per start.
+        if (options.HasStableId)
+            queues = queues.Append(NodeQueues.ForExecutor(options.ExecutorId));
+        foreach (var queue in queues)
         {
-            cfg.ReceiveEndpoint(NodeQueues.ForCapability(capability), e =>
+            cfg.ReceiveEndpoint(queue, e =>
             {
                 // Node commands are sent, never published: no exchange bindings for message types on these queues.
                 e.ConfigureConsumeTopology = false;
                 e.PrefetchCount = options.Concurrency;
                 e.ConcurrentMessageLimit = options.Concurrency;
                 e.ConfigureConsumer<ExecuteNodeConsumer>(context);
+                e.ConnectReceiveEndpointObserver(endpoints);
             });
         }
     }
+
+    public static IReadOnlyList<string> NamedPools(ExecutorOptions options) =>
+        options.Pools
+            .Concat((options.PoolList ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
 
     public static IReadOnlyList<string> ConfiguredCapabilities(ExecutorOptions options, IEnumerable<INodeExecutor> executors)
     {

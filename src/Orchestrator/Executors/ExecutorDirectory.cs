@@ -6,6 +6,12 @@ using SagaWorkflow.Persistence;
 
 namespace SagaWorkflow.Orchestrator.Executors;
 
+/// <summary>Says why a node will wait in its queue (no executor online can take it), or null when one can.</summary>
+public interface IExecutorDirectory
+{
+    string? WaitingReason(string capability, string? pool, string? executor);
+}
+
 /// <summary>
 /// This process's view of which executors are online, refreshed from the <c>executors</c> table every
 /// <see cref="FailoverOptions.DirectoryRefresh"/>, so a dispatch can say why a node will wait (no executor with the
@@ -16,7 +22,7 @@ public sealed class ExecutorDirectory(
     WorkflowDbContextFactory dbContextFactory,
     IOptions<FailoverOptions> options,
     TimeProvider time,
-    ILogger<ExecutorDirectory> logger) : BackgroundService
+    ILogger<ExecutorDirectory> logger) : BackgroundService, IExecutorDirectory
 {
     private volatile IReadOnlyList<OnlineExecutor>? _online;
 

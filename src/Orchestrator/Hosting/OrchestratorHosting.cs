@@ -37,6 +37,7 @@ public static class OrchestratorHosting
                 $"{FailoverOptions.Section}:HeartbeatTimeoutFactor must be 1 or more, MinimumHeartbeatTimeout and DirectoryRefresh positive")
             .ValidateOnStart();
         services.AddSingleton<ExecutorDirectory>();
+        services.AddSingleton<IExecutorDirectory>(sp => sp.GetRequiredService<ExecutorDirectory>());
         services.AddHostedService(sp => sp.GetRequiredService<ExecutorDirectory>());
         services.AddWorkflowPersistence();
         services.AddOptions<OrchestratorOptions>().BindConfiguration(OrchestratorOptions.Section)
@@ -75,6 +76,8 @@ public static class OrchestratorHosting
                     cfg.ConfigureNodeExecutorEndpoints(context);
             });
         });
+        if (local)
+            services.AddExecutorPresence();
         return builder;
     }
 

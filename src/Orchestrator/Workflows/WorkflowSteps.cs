@@ -12,7 +12,7 @@ namespace SagaWorkflow.Orchestrator.Workflows;
 /// Sends and publishes go through the consume context, so the endpoint's in-memory outbox holds them
 /// until the saga row is saved: a failed save dispatches nothing.
 /// </summary>
-public sealed class WorkflowSteps(TimeProvider time, ExecutorDirectory directory, ILogger<WorkflowSteps> logger)
+public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory directory, ILogger<WorkflowSteps> logger)
 {
     private static Uri WorkflowStateAddress => NodeTimeouts.WorkflowStateAddress;
 

@@ -4,6 +4,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SagaWorkflow.Contracts;
 using SagaWorkflow.Contracts.Definitions;
+using SagaWorkflow.Orchestrator.Executors;
 using SagaWorkflow.Orchestrator.Workflows;
 using SagaWorkflow.Persistence.Workflows;
 
@@ -33,6 +34,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
         var provider = new ServiceCollection()
             .AddSingleton(TimeProvider.System)
             .AddSingleton<WorkflowSteps>()
+            .AddSingleton<FailoverSteps>()
+            .AddSingleton<IExecutorDirectory, EveryExecutorOnline>()
             .AddLogging()
             .AddMassTransitTestHarness(x =>
             {
@@ -75,4 +78,10 @@ public sealed class WorkflowHarness : IAsyncDisposable
         await Harness.Stop();
         await _provider.DisposeAsync();
     }
+}
+
+/// <summary>The harness has no executor registry: every node is taken to have an executor, so none gets a waiting reason.</summary>
+internal sealed class EveryExecutorOnline : IExecutorDirectory
+{
+    public string? WaitingReason(string capability, string? pool, string? executor) => null;
 }

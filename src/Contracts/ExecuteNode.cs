@@ -22,6 +22,13 @@ public sealed record ExecuteNode
     public JsonElement? WorkflowInput { get; init; }
     public string ExecutionId { get; init; } = "";
 
+    /// <summary>
+    /// The node's policy when its executor is lost (<c>redispatch</c>, <c>fail</c>, <c>park</c>). Executors need it for
+    /// one case: a redelivered command (its previous holder's connection dropped mid-run) of a non-redispatch node is not
+    /// run again but reported back with <see cref="NodeFailed.ExecutorLost"/>, so the saga parks or fails it.
+    /// </summary>
+    public string OnExecutorLost { get; init; } = "redispatch";
+
     /// <summary>The execution id for an attempt: stable across redeliveries, different for every attempt.</summary>
     public static string ExecutionIdFor(Guid workflowId, string nodeId, int attempt) => $"{workflowId:D}/{nodeId}/{attempt}";
 }

@@ -16,5 +16,11 @@ public sealed record NodeFailed
 
     /// <summary>The executor gave the attempt back (drain deadline): not a failure of the node; it is dispatched again at once.</summary>
     public bool HandedOver { get; init; }
+
+    /// <summary>
+    /// Not run: the command was redelivered after the executor holding it vanished, and the node must not run twice
+    /// (policy park or fail). The saga applies the node's onExecutorLost policy.
+    /// </summary>
+    public bool ExecutorLost { get; init; }
     public DateTime Timestamp { get; init; }
 }

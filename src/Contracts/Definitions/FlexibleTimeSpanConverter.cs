@@ -15,13 +15,17 @@ public sealed class FlexibleTimeSpanConverter : JsonConverter<TimeSpan>
         if (reader.TokenType != JsonTokenType.String)
             throw new JsonException("a duration must be a string such as \"00:00:30\", \"500ms\", \"30s\", \"5m\" or \"1h\"");
         var text = reader.GetString()!.Trim();
-        if (TryParseShort(text, out var value) || TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value))
+        if (TryParse(text, out var value))
             return value;
         throw new JsonException($"'{text}' is not a duration; use \"00:00:30\", \"500ms\", \"30s\", \"5m\" or \"1h\"");
     }
 
     public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.ToString("c", CultureInfo.InvariantCulture));
+
+    /// <summary>Parses "30s", "250ms", "5m", "2h" (or a plain TimeSpan "00:00:30"), as definitions and the CLI accept them.</summary>
+    public static bool TryParse(string text, out TimeSpan value) =>
+        TryParseShort(text, out value) || TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
 
     private static bool TryParseShort(string text, out TimeSpan value)
     {

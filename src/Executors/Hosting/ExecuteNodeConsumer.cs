@@ -36,6 +36,19 @@ public sealed class ExecuteNodeConsumer(
             return;
         }
 
+        // A redelivery means the executor that had this command vanished, possibly mid-run. A node that must not run twice
+        // goes back to the saga unrun, which parks or fails it per its policy; others simply run again (at-least-once).
+        if (context.ReceiveContext.Redelivered && m.OnExecutorLost != "redispatch")
+        {
+            logger.LogWarning("Execution {ExecutionId} was redelivered and its policy is {Policy}; reporting it instead of running it again", m.ExecutionId, m.OnExecutorLost);
+            await context.Publish(new NodeFailed
+            {
+                WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId,
+                Error = "redelivered after the executor holding it disconnected; it may have run", Retryable = false, ExecutorLost = true, Timestamp = Now,
+            });
+            return;
+        }
+
         // At-least-once delivery can hand this process a copy of an attempt it is still running (a redelivery after
         // a broker hiccup); running it twice would double its side effects, so the copy is dropped with a log line.
         using var registration = running.TryStart(m.ExecutionId, context.CancellationToken);

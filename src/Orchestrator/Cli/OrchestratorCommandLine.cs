@@ -11,6 +11,8 @@ public static class OrchestratorCommandLine
           SagaWorkflow.Orchestrator run <definition.json> [--input <json>]   run one workflow in local mode and wait for it
           SagaWorkflow.Orchestrator serve                                  host the orchestrator until stopped
           SagaWorkflow.Orchestrator schedule create <schedule.json> | list | pause <id> | resume <id> | delete <id>
+          SagaWorkflow.Orchestrator executor list | drain <executor-id> [--deadline 30s]
+          SagaWorkflow.Orchestrator node resolve <workflow-id> <node-id> succeed|retry|fail [--output <json>]
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -21,6 +23,8 @@ public static class OrchestratorCommandLine
                 return await RunCommand.ExecuteAsync(args[1..], Console.Out, CancellationToken.None);
             case "schedule":
                 return await ScheduleCommand.ExecuteAsync(args[1..], Console.Out, new Dictionary<string, string?>(), CancellationToken.None);
+            case "executor" or "node":
+                return await OperatorCommand.ExecuteAsync(args[0], args[1..], Console.Out, new Dictionary<string, string?>(), CancellationToken.None);
             case null or "serve":
                 var builder = Host.CreateApplicationBuilder(args.Skip(1).ToArray());
                 builder.AddWorkflowOrchestrator();

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SagaWorkflow.Contracts;
-using SagaWorkflow.Persistence;
+using SagaWorkflow.Persistence.Sagas;
 using SagaWorkflow.Persistence.Executors;
 using SagaWorkflow.Persistence.Workflows;
 
@@ -145,7 +145,7 @@ public sealed class ExecutorSteps(IOptions<FailoverOptions> options, TimeProvide
     /// </summary>
     private static async Task ClearWaitingReasonsAsync(PipeContext context, string executorId, IReadOnlyList<string> capabilities, IReadOnlyList<string> pools)
     {
-        if (!context.TryGetPayload<WorkflowDbContext>(out var db))
+        if (!SagaDatabase.TryGet(context, out var db))
             return;
         var caps = capabilities.ToList();
         var poolList = pools.ToList();

@@ -33,24 +33,43 @@ public sealed class FailoverSteps(WorkflowSteps steps, TimeProvider time, ILogge
                 continue;
             }
 
-            var reason = $"executor {message.ExecutorId} lost: {message.Reason}";
-            switch (node.OnExecutorLost)
-            {
-                case Park:
-                    await ParkAsync(context, node, reason);
-                    break;
-                case Fail:
-                    await NodeAttemptLog.SupersededAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Lost, reason, Now);
-                    await NodeTimeouts.DisarmAsync(context, node);
-                    await steps.FailAttemptAsync(context, node, reason + " (onExecutorLost: fail)", retryable: false, Now);
-                    break;
-                default:
-                    logger.LogWarning("Node {NodeId} attempt {Attempt} of workflow {WorkflowId}: {Reason}; dispatching attempt {Next}",
-                        node.NodeId, node.Attempt, context.Saga.CorrelationId, reason, node.Attempt + 1);
-                    await steps.SupersedeAndRedispatchAsync(context, node, AttemptOutcomes.Lost, reason);
-                    break;
-            }
+            await ApplyLostPolicyAsync(context, node, $"executor {message.ExecutorId} lost: {message.Reason}");
         }
+    }
+
+    /// <summary>The node's current attempt lost its executor: redispatch it, fail it, or park it in doubt, per its policy.</summary>
+    public async Task ApplyLostPolicyAsync(BehaviorContext<WorkflowState> context, WorkflowNodeState node, string reason)
+    {
+        switch (node.OnExecutorLost)
+        {
+            case Park:
+                await ParkAsync(context, node, reason);
+                break;
+            case Fail:
+                await NodeAttemptLog.SupersededAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Lost, reason, Now);
+                await NodeTimeouts.DisarmAsync(context, node);
+                await steps.FailAttemptAsync(context, node, reason + " (onExecutorLost: fail)", retryable: false, Now);
+                break;
+            default:
+                logger.LogWarning("Node {NodeId} attempt {Attempt} of workflow {WorkflowId}: {Reason}; dispatching attempt {Next}",
+                    node.NodeId, node.Attempt, context.Saga.CorrelationId, reason, node.Attempt + 1);
+                await steps.SupersedeAndRedispatchAsync(context, node, AttemptOutcomes.Lost, reason);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// An executor received a redelivered command of a node that must not run twice and sent it back unrun: the executor
+    /// that held it first vanished (kill -9 closes its connection and the broker hands the command on at once).
+    /// </summary>
+    public async Task RedeliveredUnrunAsync(BehaviorContext<WorkflowState, NodeFailed> context)
+    {
+        var m = context.Message;
+        var node = await steps.CurrentAttemptNodeAsync(context, m.NodeId, m.Attempt, m.ExecutorId, null, null, m.Timestamp);
+        if (node is null)
+            return;
+        var holder = node.ExecutorId is { } previous && previous != m.ExecutorId ? $"executor {previous}" : "its executor";
+        await ApplyLostPolicyAsync(context, node, $"{holder} disconnected while holding it ({m.Error})");
     }
 
     /// <summary>Side effects that must not run twice: stop the branch and wait for a person (ResolveNode).</summary>

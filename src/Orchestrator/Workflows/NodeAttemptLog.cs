@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
-using SagaWorkflow.Persistence;
+using SagaWorkflow.Persistence.Sagas;
 using SagaWorkflow.Persistence.Workflows;
 
 namespace SagaWorkflow.Orchestrator.Workflows;
@@ -15,7 +15,7 @@ public static class NodeAttemptLog
 {
     public static void Dispatched(PipeContext context, WorkflowNodeState node, DateTime now)
     {
-        if (!context.TryGetPayload<WorkflowDbContext>(out var db))
+        if (!SagaDatabase.TryGet(context, out var db))
             return;
         db.NodeAttempts.Add(new NodeAttempt
         {
@@ -69,7 +69,7 @@ public static class NodeAttemptLog
     private static async Task Update(PipeContext context, Guid workflowId, string nodeId, int attempt,
         Action<UpdateSettersBuilder<NodeAttempt>> setters)
     {
-        if (!context.TryGetPayload<WorkflowDbContext>(out var db))
+        if (!SagaDatabase.TryGet(context, out var db))
             return;
         await db.NodeAttempts
             .Where(a => a.WorkflowId == workflowId && a.NodeId == nodeId && a.Attempt == attempt)

@@ -48,5 +48,6 @@ public static class WorkflowRun
         DependencyOutputs = graph.DependencyOutputs(node.NodeId),
         WorkflowInput = NodeJson.ParseOrNull(workflowInputJson),
         ExecutionId = ExecuteNode.ExecutionIdFor(node.WorkflowId, node.NodeId, node.Attempt),
+        OnExecutorLost = node.OnExecutorLost,
     };
 }

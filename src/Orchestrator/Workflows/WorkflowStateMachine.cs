@@ -50,8 +50,12 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
                 .ThenAsync(steps.ApplyCompletedAsync)
                 .If(c => c.Saga.Nodes.TrueForAll(n => n.State == NodeStatus.Succeeded),
                     done => done.ThenAsync(steps.CompleteAsync).Unschedule(Deadline).TransitionTo(Completed)),
-            When(NodeFailed)
+            When(NodeFailed, c => !c.Message.ExecutorLost)
                 .ThenAsync(steps.ApplyFailedAsync)
+                .If(c => c.Saga.FailedNodeId is not null,
+                    failed => failed.ThenAsync(steps.FailAsync).Unschedule(Deadline).TransitionTo(Failed)),
+            When(NodeFailed, c => c.Message.ExecutorLost)
+                .ThenAsync(failover.RedeliveredUnrunAsync)
                 .If(c => c.Saga.FailedNodeId is not null,
                     failed => failed.ThenAsync(steps.FailAsync).Unschedule(Deadline).TransitionTo(Failed)),
             When(TimedOut)

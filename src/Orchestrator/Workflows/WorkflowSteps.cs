@@ -323,7 +323,7 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
     /// The node a result is for, if it names the node's current in-flight attempt; otherwise null, and a result
     /// (<paramref name="lateOutcome"/> not null) is recorded on its attempt's row as arrived late, never applied.
     /// </summary>
-    private async Task<WorkflowNodeState?> CurrentAttemptNodeAsync<T>(BehaviorContext<WorkflowState, T> context, string nodeId, int attempt,
+    internal async Task<WorkflowNodeState?> CurrentAttemptNodeAsync<T>(BehaviorContext<WorkflowState, T> context, string nodeId, int attempt,
         string executorId, string? lateOutcome, string? error, DateTime at)
         where T : class
     {

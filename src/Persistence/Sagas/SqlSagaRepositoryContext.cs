@@ -7,8 +7,8 @@ namespace SagaWorkflow.Persistence.Sagas;
 
 /// <summary>
 /// One message's view of the repository. MassTransit's saga pipe calls Load (or Add/Insert for a new saga),
-/// runs the state machine, then Save, Update, Delete, Discard or Undo. The DbContext is a payload of the consume
-/// context, so state machine steps can add rows of their own (node attempts) to the same transaction.
+/// runs the state machine, then Save, Update, Delete, Discard or Undo. Steps reach the same DbContext (and transaction)
+/// through <see cref="SagaDatabase"/> to write rows of their own (node attempts).
 /// </summary>
 public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<TSaga, TMessage>
     where TSaga : class, IVersionedSaga

@@ -27,6 +27,7 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
             var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, context.CancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
+                SagaDatabase.Attach(context, db);
                 var repositoryContext = new SqlSagaRepositoryContext<TSaga, T>(db, dbContextFactory.Provider, loader, context, consumeContextFactory);
                 await next.Send(repositoryContext).ConfigureAwait(false);
                 await transaction.CommitAsync(context.CancellationToken).ConfigureAwait(false);

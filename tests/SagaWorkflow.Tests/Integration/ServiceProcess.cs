@@ -34,8 +34,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static Task<ServiceProcess> OrchestratorAsync(string name, IDictionary<string, string> settings) =>
         StartAsync(name, "SagaWorkflow.Orchestrator.dll", ["serve"], settings);
 
-    public static Task<ServiceProcess> ExecutorAsync(string name, IDictionary<string, string> settings, string capabilities, int concurrency) =>
-        StartAsync(name, "SagaWorkflow.Executors.dll", ["--capabilities", capabilities, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--executor-id", name], settings);
+    public static Task<ServiceProcess> ExecutorAsync(string name, IDictionary<string, string> settings, string capabilities, int concurrency,
+        params string[] extraArgs) =>
+        StartAsync(name, "SagaWorkflow.Executors.dll",
+            ["--capabilities", capabilities, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--executor-id", name, .. extraArgs],
+            settings);
 
     private static async Task<ServiceProcess> StartAsync(string name, string dll, string[] args, IDictionary<string, string> settings)
     {
@@ -77,10 +80,34 @@ public sealed class ServiceProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGSTOP: the process freezes with its connections open (a hung executor: no heartbeats, nothing acked).</summary>
+    public Task Freeze() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT: a frozen process carries on where it was.</summary>
+    public Task Thaw() => SignalAsync("CONT");
+
+    /// <summary>SIGTERM (what <c>docker stop</c> sends), then wait for the process to exit on its own.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        await SignalAsync("TERM");
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
+        {
+            await Thaw();
             await KillHard();
+        }
         _process.Dispose();
     }
 }

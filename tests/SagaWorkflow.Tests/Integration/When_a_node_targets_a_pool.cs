@@ -1,0 +1,26 @@
+namespace SagaWorkflow.Tests.Integration;
+
+/// <summary>Targeting: a node for a pool no online executor serves says why it waits, and runs once one comes.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class When_a_node_targets_a_pool
+{
+    [IntegrationFact]
+    public async Task The_node_shows_its_waiting_reason_until_an_executor_of_the_pool_starts_and_runs_it()
+    {
+        await using var environment = await IntegrationEnvironment.CreateAsync();
+        var settings = environment.ProcessSettings();
+        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
+        await using var general = await ServiceProcess.ExecutorAsync("executor-general", settings, "transform", concurrency: 2);
+        await Failover.WaitForExecutorAsync(environment, general.Name, "Online", TimeSpan.FromSeconds(30));
+
+        await Shapes.SubmitAllAsync(environment, [Shapes.Definition("eu-only", [new { id = "report", capability = "transform", input = new { region = "eu" }, pool = "eu" }])]);
+        await Eventually.WaitUntilAsync(
+            async () => await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE waiting_reason = 'pool eu has no online executor with capability transform'") == 1,
+            TimeSpan.FromSeconds(30), async () => string.Join(",", (await environment.QueryAsync("SELECT state, waiting_reason FROM workflow_nodes")).Single()));
+        Assert.Equal(1, (await environment.QueuesAsync())["node.transform.eu"].Messages);
+
+        await using var eu = await ServiceProcess.ExecutorAsync("executor-eu", settings, "transform", concurrency: 2, "--pools", "eu");
+        await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
+        Assert.Equal(["succeeded", eu.Name, null], (await environment.QueryAsync("SELECT state, executor_id, waiting_reason FROM workflow_nodes")).Single());
+    }
+}

@@ -1,0 +1,56 @@
+namespace SagaWorkflow.Tests.Integration;
+
+/// <summary>Draining an executor: it takes no new work, finishes what it runs, and at a deadline hands the rest over.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class When_an_executor_drains
+{
+    [IntegrationFact]
+    public async Task Without_a_deadline_in_flight_nodes_finish_where_they_run_and_new_work_goes_elsewhere()
+    {
+        await using var environment = await IntegrationEnvironment.CreateAsync();
+        var settings = environment.ProcessSettings();
+        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
+        await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 2);
+        await Failover.WaitForExecutorAsync(environment, draining.Name, "Online", TimeSpan.FromSeconds(30));
+
+        await Shapes.SubmitAllAsync(environment, Enumerable.Range(0, 2).Select(_ => Shapes.Chain(2, "delay", new { ms = 2500 })));
+        await Failover.WaitForRunningAsync(environment, 2);
+        await Failover.OperatorAsync(environment, "executor", "drain", draining.Name);
+        await Failover.WaitForExecutorAsync(environment, draining.Name, "Draining", TimeSpan.FromSeconds(30));
+        await using var fresh = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 2);
+        await Shapes.WaitForFinishedAsync(environment, 2, TimeSpan.FromMinutes(2));
+
+        // The first node of each chain finished on the draining executor (attempt 1, no failover); the second ran on the new one.
+        Assert.Equal(2, await environment.CountAsync($"SELECT COUNT(*) FROM workflow_nodes WHERE node_id = 's0' AND state = 'succeeded' AND attempt = 1 AND executor_id = '{draining.Name}'"));
+        Assert.Equal(2, await environment.CountAsync($"SELECT COUNT(*) FROM workflow_nodes WHERE node_id = 's1' AND state = 'succeeded' AND executor_id = '{fresh.Name}'"));
+        Assert.Equal(2, await environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE current_state = 'Completed'"));
+        await Eventually.WaitUntilAsync(
+            async () => await environment.CountAsync($"SELECT COUNT(*) FROM executors WHERE executor_id = '{draining.Name}' AND drained_at IS NOT NULL") == 1,
+            TimeSpan.FromSeconds(30), () => Task.FromResult("the drained executor never reported ExecutorDrained"));
+    }
+
+    [IntegrationFact]
+    public async Task At_the_deadline_a_running_node_is_handed_over_and_completes_on_another_executor()
+    {
+        await using var environment = await IntegrationEnvironment.CreateAsync();
+        var settings = environment.ProcessSettings();
+        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
+        await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);
+        await Failover.WaitForExecutorAsync(environment, draining.Name, "Online", TimeSpan.FromSeconds(30));
+
+        await Shapes.SubmitAllAsync(environment, [Shapes.Chain(1, "delay", new { ms = 60_000 })]);
+        await Failover.WaitForRunningAsync(environment, 1);
+        await using var other = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 1);
+        // SIGTERM drains with the configured deadline, as `docker stop` would; here the deadline comes from the drain command.
+        await Failover.OperatorAsync(environment, "executor", "drain", draining.Name, "--deadline", "1s");
+        await Eventually.WaitUntilAsync(
+            async () => await environment.CountAsync($"SELECT COUNT(*) FROM workflow_nodes WHERE state = 'running' AND attempt = 2 AND executor_id = '{other.Name}'") == 1,
+            TimeSpan.FromSeconds(60), async () => string.Join(",", (await environment.QueryAsync("SELECT state, attempt, executor_id FROM workflow_nodes")).Single()));
+
+        var attempts = await Failover.AttemptsAsync(environment);
+        Assert.Equal([1, draining.Name, "handed_over", false, null], attempts[0]);
+        Assert.Equal(1L, Convert.ToInt64((await environment.QueryAsync("SELECT failovers FROM workflow_nodes")).Single()[0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(0, await draining.TerminateAsync(TimeSpan.FromSeconds(30)));
+        await Failover.WaitForExecutorAsync(environment, draining.Name, "Stopped", TimeSpan.FromSeconds(30));
+    }
+}

@@ -9,14 +9,15 @@ namespace SagaWorkflow.Orchestrator.Executors;
 /// <summary>Says why a node will wait in its queue (no executor online can take it), or null when one can.</summary>
 public interface IExecutorDirectory
 {
-    string? WaitingReason(string capability, string? pool, string? executor);
+    Task<string?> WaitingReasonAsync(string capability, string? pool, string? executor, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// This process's view of which executors are online, refreshed from the <c>executors</c> table every
 /// <see cref="FailoverOptions.DirectoryRefresh"/>, so a dispatch can say why a node will wait (no executor with the
-/// capability, the pool empty, the named executor offline) without a query per node. Until the first refresh it claims
-/// nothing. The reason is advice for people reading <c>workflow_nodes.waiting_reason</c>; the node is queued either way.
+/// capability, the pool empty, the named executor offline) without a query per node. Before it states a reason from a
+/// view older than <see cref="FreshEnough"/>, it re-reads the table, so an executor that came online a moment ago is not
+/// missed. The reason is advice for people reading <c>workflow_nodes.waiting_reason</c>; the node is queued either way.
 /// </summary>
 public sealed class ExecutorDirectory(
     WorkflowDbContextFactory dbContextFactory,
@@ -24,12 +25,31 @@ public sealed class ExecutorDirectory(
     TimeProvider time,
     ILogger<ExecutorDirectory> logger) : BackgroundService, IExecutorDirectory
 {
-    private volatile IReadOnlyList<OnlineExecutor>? _online;
+    private static readonly TimeSpan FreshEnough = TimeSpan.FromMilliseconds(100);
 
-    public string? WaitingReason(string capability, string? pool, string? executor)
+    private volatile Snapshot? _snapshot;
+
+    public async Task<string?> WaitingReasonAsync(string capability, string? pool, string? executor, CancellationToken cancellationToken)
     {
-        if (_online is not { } online)
+        var reason = _snapshot is { } snapshot ? ReasonIn(snapshot.Online, capability, pool, executor) : "";
+        if (reason is null || (_snapshot is { } current && time.GetUtcNow() - current.ReadAt < FreshEnough))
+            return reason;
+        try
+        {
+            await RefreshAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Advice must never fail a dispatch: without a fresh view, say nothing.
+            logger.LogDebug(ex, "Executor directory refresh failed; no waiting reason given");
             return null;
+        }
+
+        return ReasonIn(_snapshot!.Online, capability, pool, executor);
+    }
+
+    private static string? ReasonIn(IReadOnlyList<OnlineExecutor> online, string capability, string? pool, string? executor)
+    {
         if (executor is not null)
         {
             var named = online.FirstOrDefault(e => e.ExecutorId == executor);
@@ -54,7 +74,7 @@ public sealed class ExecutorDirectory(
             .Where(e => e.CurrentState == "Online")
             .Select(e => new { e.ExecutorId, e.Capabilities, e.Pools })
             .ToListAsync(cancellationToken);
-        _online = rows.Select(r => new OnlineExecutor(r.ExecutorId, Split(r.Capabilities), Split(r.Pools))).ToList();
+        _snapshot = new Snapshot(rows.Select(r => new OnlineExecutor(r.ExecutorId, Split(r.Capabilities), Split(r.Pools))).ToList(), time.GetUtcNow());
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -77,6 +97,8 @@ public sealed class ExecutorDirectory(
 
     private static HashSet<string> Split(string list) =>
         list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+
+    private sealed record Snapshot(IReadOnlyList<OnlineExecutor> Online, DateTimeOffset ReadAt);
 
     private sealed record OnlineExecutor(string ExecutorId, HashSet<string> Capabilities, HashSet<string> Pools);
 }

@@ -306,7 +306,7 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
             node.DispatchedAt = Now;
             node.StartedAt = null;
             node.ExecutorId = null;
-            node.WaitingReason = directory.WaitingReason(node.Capability, node.Pool, node.TargetExecutor);
+            node.WaitingReason = await directory.WaitingReasonAsync(node.Capability, node.Pool, node.TargetExecutor, context.CancellationToken);
             NodeAttemptLog.Dispatched(context, node, Now);
         }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmark scenarios against real RabbitMQ + PostgreSQL started the same way the tests start them, with one
 # orchestrator and one executor process (concurrency 50) in Release, and prints one JSON line per scenario plus a
-# markdown table. Counts default to the figures of issue 7; override for a quick run, e.g. S1_COUNT=2000 bench/run.sh.
+# markdown table; S4 (failover) runs bench/failover.sh with two more executors (S4=0 skips it). Counts default to the
+# figures of issue 7; override for a quick run, e.g. S1_COUNT=2000 bench/run.sh.
 # PG_TUNED=1 runs with synchronous_commit=off on the benchmark database.
 # Services stay running afterwards; stop them with:
 #   RABBITMQ_NODENAME=rabbit@localhost rabbitmqctl shutdown; pg_ctlcluster 15 main stop
@@ -18,21 +19,13 @@ if [ "${PG_TUNED:-0}" = 1 ]; then
   db=$(echo "$SAGAWORKFLOW_TEST_POSTGRES" | sed -E 's/.*Database=([^;]*).*/\1/')
   runuser -u postgres -- psql -X -q -c "ALTER DATABASE \"$db\" SET synchronous_commit = off"
 fi
-out="$(mktemp -d)"
+out="$(mktemp -d)"; export BENCH_LOGS="$out"
+source bench/processes.sh
 export Transport__Kind=RabbitMq RabbitMq__Uri="$SAGAWORKFLOW_TEST_RABBITMQ" Database__Provider=Postgres \
-       Database__ConnectionString="$SAGAWORKFLOW_TEST_POSTGRES" Logging__LogLevel__Default=Warning Logging__LogLevel__MassTransit=Information
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-start() { # name, command...: starts a process and waits until its bus is up
-  local name=$1; shift
-  "$@" > "$out/$name.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 120); do grep -q "Bus started" "$out/$name.log" && return 0; sleep 0.5; done
-  echo "$name did not start:"; cat "$out/$name.log"; return 1
-}
-start orchestrator dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
-start executor dotnet src/Executors/bin/Release/net10.0/SagaWorkflow.Executors.dll --capabilities noop --concurrency "$CONCURRENCY"
+       Database__ConnectionString="$SAGAWORKFLOW_TEST_POSTGRES" Logging__LogLevel__Default=Warning Logging__LogLevel__MassTransit=Information \
+       Api__Keys__0__Name=bench Api__Keys__0__Key="$BENCH_API_KEY"
+start_process orchestrator dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
+start_process executor dotnet src/Executors/bin/Release/net10.0/SagaWorkflow.Executors.dll --capabilities noop --concurrency "$CONCURRENCY"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "versions: dotnet $(dotnet --version), RabbitMQ $(rabbitmqctl -q version), $(psql --version | cut -d' ' -f3 | sed 's/^/PostgreSQL /'), synchronous_commit $([ "${PG_TUNED:-0}" = 1 ] && echo off || echo 'on (default)'), durable queues"
@@ -43,13 +36,23 @@ bench S1-serial "$S1_SERIAL" "$CONCURRENCY"
 bench S2 "$S2_COUNT" "$CONCURRENCY"
 bench S3 "$S3_COUNT" "$CONCURRENCY"
 bench S3-single 3 "$CONCURRENCY"
+export S_ORCHESTRATOR=running
+if [ "${S4:-1}" = 1 ]; then bench/failover.sh | tee -a "$out/results.jsonl"; fi
+if [ "${S5:-1}" = 1 ]; then bench/cron.sh | tee -a "$out/results.jsonl"; fi
+if [ "${S6:-1}" = 1 ]; then bench/scale.sh | tee -a "$out/results.jsonl"; fi
 
 python3 - "$out/results.jsonl" <<'PY'
 import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+rows = [r for r in lines if "ratePerSecond" in r]
 base = next((r["ratePerSecond"] for r in rows if r["scenario"] == "S0"), None)
 print("\n| scenario | count | seconds | rate/s | vs S0 | p50 ms | p99 ms | failed |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
 for r in rows:
     ratio = f'{r["ratePerSecond"] / base:.0%}' if base else "-"
     print(f'| {r["scenario"]} | {r["count"]} | {r["seconds"]} | {r["ratePerSecond"]} | {ratio} | {r["p50Ms"]} | {r["p99Ms"]} | {r["failed"]} |')
+failover = [r for r in lines if r.get("scenario", "").startswith("S4")]
+if failover:
+    print("\n| scenario | trials | measured | median ms | min ms | max ms |\n| --- | --- | --- | --- | --- | --- |")
+    for r in failover:
+        print(f'| {r["scenario"]} | {r["trials"]} | {r["field"]} | {r["medianMs"]} | {r["minMs"]} | {r["maxMs"]} |')
 PY

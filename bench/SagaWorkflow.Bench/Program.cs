@@ -7,7 +7,8 @@ using SagaWorkflow.Contracts;
 using SagaWorkflow.Contracts.Definitions;
 
 // Load driver: one scenario per run against an orchestrator and executors already running on the same broker.
-//   SagaWorkflow.Bench <amqp-uri> <scenario: S0|S1|S1-serial|S2|S3|S3-single> <count> [concurrency]
+//   SagaWorkflow.Bench <amqp-uri> <scenario: S0|S1|S1-serial|S2|S3|S3-single|S6-submit> <count> [concurrency]
+// S6-submit only sends (ten-minute workflows) and writes "id,sent-epoch-ms" lines to $BENCH_SENT_FILE.
 // Prints one JSON line: scenario, count, seconds, rate per second, p50 and p99 latency in ms.
 if (args.Length < 3)
 {
@@ -73,6 +74,27 @@ try
             await ping.Send(new Ping(id));
         else
             await saga.Send(new StartWorkflow { WorkflowId = id, Definition = definition, Trigger = "bench" });
+    }
+
+    if (scenario == "S6-submit")
+    {
+        // Workflows that stay in flight (a ten-minute delay node): submit them all, record when each was sent, do not wait.
+        var inflight = new WorkflowDefinition
+        {
+            Name = "s6-inflight",
+            Nodes = [new NodeDefinition { Id = "wait", Capability = "delay", Input = JsonDocument.Parse("{\"ms\":600000}").RootElement }],
+        };
+        var sentAt = new System.Collections.Concurrent.ConcurrentDictionary<Guid, long>();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (id, token) =>
+        {
+            sentAt[id] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            await saga.Send(new StartWorkflow { WorkflowId = id, Definition = inflight, Trigger = "bench" }, token);
+        });
+        if (Environment.GetEnvironmentVariable("BENCH_SENT_FILE") is { Length: > 0 } file)
+            await File.WriteAllLinesAsync(file, sentAt.Select(kv => $"{kv.Key},{kv.Value.ToString(CultureInfo.InvariantCulture)}"));
+        Console.WriteLine(JsonSerializer.Serialize(new { scenario, count, submitSeconds = Math.Round(started.Elapsed.TotalSeconds, 3) }));
+        return 0;
     }
 
     if (scenario.EndsWith("-serial", StringComparison.Ordinal) || scenario.EndsWith("-single", StringComparison.Ordinal))

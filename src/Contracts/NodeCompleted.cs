@@ -14,4 +14,10 @@ public sealed record NodeCompleted
     public string ExecutorId { get; init; } = "";
     public JsonElement? Output { get; init; }
     public DateTime Timestamp { get; init; }
+
+    /// <summary>
+    /// When the attempt started. An attempt that ends within the executor's <c>StartReportDelay</c> sends no
+    /// <see cref="NodeStarted"/> (it would cost the saga a transaction for a state nobody sees); its start travels here.
+    /// </summary>
+    public DateTime? StartedAt { get; init; }
 }

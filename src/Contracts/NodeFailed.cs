@@ -23,4 +23,10 @@ public sealed record NodeFailed
     /// </summary>
     public bool ExecutorLost { get; init; }
     public DateTime Timestamp { get; init; }
+
+    /// <summary>
+    /// When the attempt started. An attempt that ends within the executor's <c>StartReportDelay</c> sends no
+    /// <see cref="NodeStarted"/> (it would cost the saga a transaction for a state nobody sees); its start travels here.
+    /// </summary>
+    public DateTime? StartedAt { get; init; }
 }

@@ -14,8 +14,17 @@ public sealed record StartWorkflow
 {
     public Guid? WorkflowId { get; init; }
 
-    /// <summary>The inline definition to run.</summary>
+    /// <summary>The inline definition to run; or leave it out and name a registered one with <see cref="DefinitionName"/>.</summary>
     public WorkflowDefinition? Definition { get; init; }
+
+    /// <summary>
+    /// A definition registered with <c>PUT /api/v1/definitions/{name}</c>, resolved by the saga when it starts the run
+    /// (an unknown name is rejected with <c>unknown_definition</c>). Exclusive with <see cref="Definition"/>.
+    /// </summary>
+    public string? DefinitionName { get; init; }
+
+    /// <summary>The registered version to run; null runs the latest at the moment the saga starts it.</summary>
+    public int? DefinitionVersion { get; init; }
 
     /// <summary>Input of the whole workflow, handed to every node as <see cref="ExecuteNode.WorkflowInput"/>.</summary>
     public JsonElement? Input { get; init; }

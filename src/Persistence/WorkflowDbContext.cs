@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.Persistence.Definitions;
 using SagaWorkflow.Persistence.Executors;
 using SagaWorkflow.Persistence.Scheduling;
 using SagaWorkflow.Persistence.Workflows;
@@ -16,6 +17,7 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<ScheduleFire> ScheduleFires => Set<ScheduleFire>();
     public DbSet<NodeAttempt> NodeAttempts => Set<NodeAttempt>();
     public DbSet<ExecutorState> Executors => Set<ExecutorState>();
+    public DbSet<StoredDefinition> Definitions => Set<StoredDefinition>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -24,6 +26,7 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
         modelBuilder.ApplyConfiguration(new ScheduleFireMap());
         modelBuilder.ApplyConfiguration(new NodeAttemptMap());
         modelBuilder.ApplyConfiguration(new ExecutorStateMap());
+        modelBuilder.ApplyConfiguration(new StoredDefinitionMap());
         SnakeCaseNames.Apply(modelBuilder);
         UtcDateTimes.Apply(modelBuilder);
     }

@@ -5,6 +5,12 @@ public static class DefinitionErrorCodes
 {
     public const string Json = "json";
     public const string MissingDefinition = "missing_definition";
+
+    /// <summary>A start named a registered definition (or version) that the registry does not have.</summary>
+    public const string UnknownDefinition = "unknown_definition";
+
+    /// <summary>A start gave both an inline definition and a registered name.</summary>
+    public const string AmbiguousDefinition = "ambiguous_definition";
     public const string MissingName = "missing_name";
     public const string InvalidVersion = "invalid_version";
     public const string EmptyWorkflow = "empty_workflow";

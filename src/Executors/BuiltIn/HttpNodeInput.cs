@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using SagaWorkflow.Contracts.Definitions;
 
 namespace SagaWorkflow.Executors.BuiltIn;
 
@@ -30,7 +31,7 @@ public sealed record HttpNodeInput(HttpMethod Method, Uri Url, IReadOnlyDictiona
 
         var timeout = DefaultTimeout;
         if (json.TryGetProperty("timeout", out var t) && !TryReadTimeout(t, out timeout))
-            return Invalid("input.timeout must be a positive duration (\"00:00:05\") or a number of milliseconds", out error);
+            return Invalid("input.timeout must be a positive duration (\"5s\", \"00:00:05\") or a number of milliseconds", out error);
 
         JsonElement? body = json.TryGetProperty("body", out var b) ? b.Clone() : null;
         return new HttpNodeInput(new HttpMethod(method.ToUpperInvariant()), url, headers, body, timeout);
@@ -41,7 +42,7 @@ public sealed record HttpNodeInput(HttpMethod Method, Uri Url, IReadOnlyDictiona
         timeout = default;
         if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var ms))
             timeout = TimeSpan.FromMilliseconds(ms);
-        else if (value.ValueKind != JsonValueKind.String || !TimeSpan.TryParse(value.GetString(), CultureInfo.InvariantCulture, out timeout))
+        else if (value.ValueKind != JsonValueKind.String || !FlexibleTimeSpanConverter.TryParse(value.GetString()!, out timeout))
             return false;
         return timeout > TimeSpan.Zero;
     }

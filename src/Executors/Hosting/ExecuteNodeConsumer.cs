@@ -20,7 +20,8 @@ public sealed class ExecuteNodeConsumer(
     {
         var m = context.Message;
         var executorId = options.Value.ExecutorId;
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["WorkflowId"] = m.WorkflowId, ["NodeId"] = m.NodeId, ["Attempt"] = m.Attempt, ["ExecutorId"] = executorId });
+        // WorkflowLogScope already put the message's WorkflowId / NodeId / Attempt in scope; the executor is this process.
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ExecutorId"] = executorId });
         var executor = executors.FirstOrDefault(e => e.Capability == m.Capability);
         if (executor is null)
         {
@@ -58,8 +59,14 @@ public sealed class ExecuteNodeConsumer(
             return;
         }
 
-        await context.Publish(new NodeStarted { WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId, Timestamp = Now });
-        var result = await Run(executor, m, registration.Token);
+        var startedAt = Now;
+        var run = Run(executor, m, registration.Token);
+        // A short attempt reports its start with its result (one saga transaction fewer); a longer one reports it
+        // once it has run StartReportDelay, so the node shows running and its deadline is armed.
+        var delay = options.Value.StartReportDelay;
+        if (delay <= TimeSpan.Zero || await Task.WhenAny(run, Task.Delay(delay, time, CancellationToken.None)) != run)
+            await context.Publish(new NodeStarted { WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId, Timestamp = startedAt });
+        var result = await run;
         if (registration.HandedOver)
         {
             logger.LogWarning("Execution {ExecutionId} handed back at the drain deadline", m.ExecutionId);
@@ -67,6 +74,7 @@ public sealed class ExecuteNodeConsumer(
             {
                 WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId,
                 Error = $"handed back by draining executor {executorId} at its drain deadline", Retryable = true, HandedOver = true, Timestamp = Now,
+                StartedAt = startedAt,
             });
         }
         else if (result.Succeeded)
@@ -74,10 +82,11 @@ public sealed class ExecuteNodeConsumer(
             await context.Publish(new NodeCompleted
             {
                 WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId, Output = result.Output, Timestamp = Now,
+                StartedAt = startedAt,
             });
         }
         else
-            await PublishFailed(context, result.Error ?? "failed without an error message", result.Retryable);
+            await PublishFailed(context, result.Error ?? "failed without an error message", result.Retryable, startedAt);
     }
 
     private async Task<NodeExecutionResult> Run(INodeExecutor executor, ExecuteNode m, CancellationToken cancellationToken)
@@ -100,14 +109,14 @@ public sealed class ExecuteNodeConsumer(
         }
     }
 
-    private Task PublishFailed(ConsumeContext<ExecuteNode> context, string error, bool retryable)
+    private Task PublishFailed(ConsumeContext<ExecuteNode> context, string error, bool retryable, DateTime? startedAt = null)
     {
         var m = context.Message;
         logger.LogWarning("Node {NodeId} attempt {Attempt} failed: {Error}", m.NodeId, m.Attempt, error);
         return context.Publish(new NodeFailed
         {
             WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = options.Value.ExecutorId,
-            Error = error, Retryable = retryable, Timestamp = Now,
+            Error = error, Retryable = retryable, Timestamp = Now, StartedAt = startedAt,
         });
     }
 

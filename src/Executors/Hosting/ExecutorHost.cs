@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SagaWorkflow.Contracts.Definitions;
 
 namespace SagaWorkflow.Executors.Hosting;
 
@@ -21,13 +22,25 @@ public static class ExecutorHost
         ["--pools"] = $"{ExecutorOptions.Section}:PoolList",
         ["--heartbeat"] = $"{ExecutorOptions.Section}:HeartbeatInterval",
         ["--drain-deadline"] = $"{ExecutorOptions.Section}:ShutdownDrainDeadline",
+        ["--start-report-delay"] = $"{ExecutorOptions.Section}:StartReportDelay",
+    };
+
+    /// <summary>The switches that take a duration, and whether zero is allowed (only the start report delay: report every start).</summary>
+    private static readonly Dictionary<string, bool> DurationSwitches = new()
+    {
+        ["--heartbeat"] = false,
+        ["--drain-deadline"] = false,
+        ["--start-report-delay"] = true,
     };
 
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddCommandLine(args, Switches);
+        if (!NormalizeDurations(builder.Configuration, Console.Error))
+            return 2;
         builder.Services.AddNodeExecutors();
+        builder.Services.AddWorkflowLogScopes();
         builder.Services.AddMassTransit(x =>
         {
             x.AddNodeExecutorConsumers();
@@ -45,5 +58,30 @@ public static class ExecutorHost
                 string.Join(", ", ExecutorRegistration.ConfiguredCapabilities(options, host.Services.GetServices<INodeExecutor>())), options.Concurrency);
         await host.RunAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// Durations are accepted as in definitions (<c>500ms</c>, <c>1s</c>, <c>2m</c>) or as TimeSpans (<c>00:00:01</c>),
+    /// from the command line or the environment; they are rewritten to the TimeSpan form options binding understands.
+    /// A value that is neither is reported by its switch instead of surfacing as a binder stack trace.
+    /// </summary>
+    public static bool NormalizeDurations(IConfiguration configuration, TextWriter errors)
+    {
+        foreach (var (option, allowZero) in DurationSwitches)
+        {
+            var key = Switches[option];
+            var text = configuration[key];
+            if (text is null)
+                continue;
+            if (!FlexibleTimeSpanConverter.TryParse(text, out var duration) || duration < TimeSpan.Zero || (duration == TimeSpan.Zero && !allowZero))
+            {
+                errors.WriteLine($"{option} ({key}): '{text}' is not a {(allowZero ? "non-negative" : "positive")} duration; use e.g. 500ms, 1s, 2m or 00:00:01.");
+                return false;
+            }
+
+            configuration[key] = duration.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return true;
     }
 }

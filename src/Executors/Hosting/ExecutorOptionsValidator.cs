@@ -12,6 +12,8 @@ public sealed class ExecutorOptionsValidator(IEnumerable<INodeExecutor> executor
             failures.Add($"{ExecutorOptions.Section}:Concurrency must be 1-1000, not {options.Concurrency}");
         if (string.IsNullOrWhiteSpace(options.ExecutorId))
             failures.Add($"{ExecutorOptions.Section}:ExecutorId must not be empty");
+        if (options.StartReportDelay < TimeSpan.Zero || options.StartReportDelay > TimeSpan.FromSeconds(5))
+            failures.Add($"{ExecutorOptions.Section}:StartReportDelay must be 0 to 5 s, not {options.StartReportDelay}");
         if (options.HeartbeatInterval < TimeSpan.FromMilliseconds(100) || options.HeartbeatInterval > TimeSpan.FromMinutes(5))
             failures.Add($"{ExecutorOptions.Section}:HeartbeatInterval must be 100 ms to 5 min, not {options.HeartbeatInterval}");
         if (options.ShutdownDrainDeadline < TimeSpan.Zero)

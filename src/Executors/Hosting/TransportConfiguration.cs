@@ -20,6 +20,7 @@ public static class TransportConfiguration
         {
             x.UsingInMemory((context, cfg) =>
             {
+                cfg.UseConsumeFilter(typeof(WorkflowLogScope<>), context);
                 configureEndpoints(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });
@@ -37,6 +38,7 @@ public static class TransportConfiguration
                 // "sent after commit" means stored by the broker, not merely written to a socket.
                 h.PublisherConfirmation = true;
             });
+            cfg.UseConsumeFilter(typeof(WorkflowLogScope<>), context);
             configureEndpoints(context, cfg);
             cfg.ConfigureEndpoints(context);
         });

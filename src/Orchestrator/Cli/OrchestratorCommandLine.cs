@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using SagaWorkflow.Orchestrator.Hosting;
 
 namespace SagaWorkflow.Orchestrator.Cli;
@@ -9,7 +8,7 @@ public static class OrchestratorCommandLine
     public const string Usage = """
         usage:
           SagaWorkflow.Orchestrator run <definition.json> [--input <json>]   run one workflow in local mode and wait for it
-          SagaWorkflow.Orchestrator serve                                  host the orchestrator until stopped
+          SagaWorkflow.Orchestrator serve                                  host the orchestrator and its HTTP API (Api__Urls, default http://127.0.0.1:5080) until stopped
           SagaWorkflow.Orchestrator schedule create <schedule.json> | list | pause <id> | resume <id> | delete <id>
           SagaWorkflow.Orchestrator executor list | drain <executor-id> [--deadline 30s]
           SagaWorkflow.Orchestrator node resolve <workflow-id> <node-id> succeed|retry|fail [--output <json>]
@@ -26,14 +25,8 @@ public static class OrchestratorCommandLine
             case "executor" or "node":
                 return await OperatorCommand.ExecuteAsync(args[0], args[1..], Console.Out, new Dictionary<string, string?>(), CancellationToken.None);
             case null or "serve":
-                var builder = Host.CreateApplicationBuilder(args.Skip(1).ToArray());
-                builder.AddWorkflowOrchestrator();
-                using (var host = builder.Build())
-                {
-                    await host.MigrateWorkflowDatabaseAsync(CancellationToken.None);
-                    await host.RunAsync();
-                }
-
+                await using (var app = OrchestratorWebHost.Build(args.Skip(1).ToArray()))
+                    await OrchestratorWebHost.RunAsync(app, CancellationToken.None);
                 return 0;
             case "-h" or "--help" or "help":
                 Console.Out.WriteLine(Usage);

@@ -31,6 +31,7 @@ public static class OrchestratorHosting
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<WorkflowSteps>();
         services.AddSingleton<FailoverSteps>();
+        services.AddSingleton<WorkflowControlSteps>();
         services.AddSingleton<ExecutorSteps>();
         services.AddOptions<FailoverOptions>().BindConfiguration(FailoverOptions.Section)
             .Validate(o => o.HeartbeatTimeoutFactor >= 1 && o.MinimumHeartbeatTimeout > TimeSpan.Zero && o.DirectoryRefresh > TimeSpan.Zero,
@@ -41,8 +42,8 @@ public static class OrchestratorHosting
         services.AddHostedService(sp => sp.GetRequiredService<ExecutorDirectory>());
         services.AddWorkflowPersistence();
         services.AddOptions<OrchestratorOptions>().BindConfiguration(OrchestratorOptions.Section)
-            .Validate(o => o.RedispatchAfter > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero,
-                $"{OrchestratorOptions.Section}:RedispatchAfter and :SweepInterval must be positive")
+            .Validate(o => o.RedispatchAfter > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero && o.RetryGrace > TimeSpan.Zero,
+                $"{OrchestratorOptions.Section}:RedispatchAfter, :RetryGrace and :SweepInterval must be positive")
             .ValidateOnStart();
         services.AddHostedService<StaleDispatchSweeper>();
         services.AddWorkflowScheduling(builder.Configuration);

@@ -11,6 +11,12 @@ public sealed class OrchestratorOptions
     /// </summary>
     public TimeSpan RedispatchAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// A retry still waiting this long after it was due has lost its timer (the orchestrator died before the scheduler
+    /// stored it) and is sent by the sweeper. Longer than the scheduler's normal lateness under load.
+    /// </summary>
+    public TimeSpan RetryGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the sweeper looks for such nodes.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -10,8 +10,8 @@ using SagaWorkflow.Persistence.Workflows;
 namespace SagaWorkflow.Orchestrator.Recovery;
 
 /// <summary>
-/// Closes the one gap the in-memory outbox leaves: a crash after the saga row is committed but before the broker has
-/// its ExecuteNode. Such a node stays <c>dispatched</c> forever, so nodes dispatched longer than
+/// Closes the gaps the in-memory outbox leaves: a crash after the saga row is committed but before the broker has
+/// its ExecuteNode (or, for a retry, the scheduler its timer: see <see cref="OverdueRetriesAsync"/>). Such a node stays <c>dispatched</c> forever, so nodes dispatched longer than
 /// <see cref="OrchestratorOptions.RedispatchAfter"/> ago are handed back to the saga (<see cref="RecoverNode"/>), which
 /// decides under its own concurrency control. Every orchestrator runs one; duplicates are fenced by attempt. A node with a
 /// waiting reason (no executor online can take it) is queued, not lost, so it is left alone.
@@ -44,21 +44,54 @@ public sealed class StaleDispatchSweeper(
 
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var cutoff = time.GetUtcNow().UtcDateTime - options.Value.RedispatchAfter;
         await using var db = dbContextFactory.Create();
-        var stale = await db.Nodes
+        var now = time.GetUtcNow().UtcDateTime;
+        var stale = await StaleDispatchesAsync(db, now - options.Value.RedispatchAfter, cancellationToken);
+        var overdue = await OverdueRetriesAsync(db, now - options.Value.RetryGrace, cancellationToken);
+        if (stale.Count == 0 && overdue.Count == 0)
+            return 0;
+
+        var endpoint = await sendEndpoints.GetSendEndpoint(new Uri("queue:" + NodeQueues.WorkflowState));
+        if (stale.Count > 0)
+        {
+            logger.LogWarning("{Count} node(s) dispatched more than {After} ago never started; asking their workflows to re-dispatch",
+                stale.Count, options.Value.RedispatchAfter);
+            foreach (var command in stale)
+                await endpoint.Send(command, cancellationToken);
+        }
+
+        if (overdue.Count > 0)
+        {
+            logger.LogWarning("{Count} retry(s) are more than {Grace} overdue (their timer was never stored or never fired); sending them now",
+                overdue.Count, options.Value.RetryGrace);
+            foreach (var command in overdue)
+                await endpoint.Send(command, cancellationToken);
+        }
+
+        return stale.Count + overdue.Count;
+    }
+
+    /// <summary>Nodes still <c>dispatched</c> since before <paramref name="cutoff"/> without a waiting reason.</summary>
+    public static Task<List<RecoverNode>> StaleDispatchesAsync(WorkflowDbContext db, DateTime cutoff, CancellationToken cancellationToken) =>
+        db.Nodes
             .Where(n => n.State == NodeStatus.Dispatched && n.DispatchedAt < cutoff && n.WaitingReason == null)
             .OrderBy(n => n.DispatchedAt)
             .Take(BatchSize)
             .Select(n => new RecoverNode { WorkflowId = n.WorkflowId, NodeId = n.NodeId, Attempt = n.Attempt })
             .ToListAsync(cancellationToken);
-        if (stale.Count == 0)
-            return 0;
 
-        logger.LogWarning("{Count} node(s) dispatched before {Cutoff:O} never started; asking their workflows to re-dispatch", stale.Count, cutoff);
-        var endpoint = await sendEndpoints.GetSendEndpoint(new Uri("queue:" + NodeQueues.WorkflowState));
-        foreach (var command in stale)
-            await endpoint.Send(command, cancellationToken);
-        return stale.Count;
-    }
+    /// <summary>
+    /// The other commit-then-crash gap: a failed attempt's retry is committed as <c>retrying</c>, but the orchestrator
+    /// died before its ScheduleMessage reached the scheduler, so no timer exists. Retries due before
+    /// <paramref name="cutoff"/> in a running workflow (a paused one holds them on purpose) are sent now; the saga
+    /// dispatches only if the node still waits for exactly that attempt, so a timer that fires after all changes nothing.
+    /// </summary>
+    public static Task<List<RetryNode>> OverdueRetriesAsync(WorkflowDbContext db, DateTime cutoff, CancellationToken cancellationToken) =>
+        db.Nodes
+            .Where(n => n.State == NodeStatus.Retrying && n.NextAttemptAt < cutoff
+                && db.Workflows.Any(w => w.CorrelationId == n.WorkflowId && w.CurrentState == "Running"))
+            .OrderBy(n => n.NextAttemptAt)
+            .Take(BatchSize)
+            .Select(n => new RetryNode { WorkflowId = n.WorkflowId, NodeId = n.NodeId, Attempt = n.Attempt })
+            .ToListAsync(cancellationToken);
 }

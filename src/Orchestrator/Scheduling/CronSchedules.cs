@@ -21,7 +21,7 @@ public sealed class CronSchedules(ISchedulerFactory schedulerFactory, WorkflowDb
             throw new CronScheduleException(schedule.Id, errors);
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
         if (await scheduler.Exists(new JobKey(schedule.Id, Group), cancellationToken))
-            throw new CronScheduleException(schedule.Id, [$"a schedule with id '{schedule.Id}' exists already; delete it first"]);
+            throw new CronScheduleException(schedule.Id, [$"a schedule with id '{schedule.Id}' exists already; delete it first"], CronScheduleProblem.Exists);
 
         await scheduler.ScheduleJob(Job(schedule), Trigger(schedule, time.GetUtcNow()), ScheduleJobOptions.Replacing, cancellationToken);
         if (!schedule.Enabled)
@@ -85,7 +85,7 @@ public sealed class CronSchedules(ISchedulerFactory schedulerFactory, WorkflowDb
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
         if (!await scheduler.Exists(new JobKey(id, Group), cancellationToken))
-            throw new CronScheduleException(id, [$"no schedule has the id '{id}'"]);
+            throw new CronScheduleException(id, [$"no schedule has the id '{id}'"], CronScheduleProblem.NotFound);
         return scheduler;
     }
 
@@ -116,9 +116,18 @@ public sealed class CronSchedules(ISchedulerFactory schedulerFactory, WorkflowDb
 public sealed record CronScheduleStatus(string Id, string Cron, string TimeZone, string State, DateTimeOffset? NextFireTime,
     DateTimeOffset? PreviousFireTime, MisfirePolicy Misfire);
 
+/// <summary>Why a schedule operation was refused: the schedule is invalid, its id is taken, or there is no such schedule.</summary>
+public enum CronScheduleProblem
+{
+    Invalid,
+    Exists,
+    NotFound,
+}
+
 /// <summary>A schedule operation refused, with every reason.</summary>
-public sealed class CronScheduleException(string id, IReadOnlyList<string> errors)
+public sealed class CronScheduleException(string id, IReadOnlyList<string> errors, CronScheduleProblem problem = CronScheduleProblem.Invalid)
     : Exception($"schedule '{id}': {string.Join("; ", errors)}")
 {
     public IReadOnlyList<string> Errors { get; } = errors;
+    public CronScheduleProblem Problem { get; } = problem;
 }

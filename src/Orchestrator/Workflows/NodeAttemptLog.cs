@@ -37,13 +37,17 @@ public static class NodeAttemptLog
             .SetProperty(x => x.Outcome, AttemptOutcomes.Running)
             .SetProperty(x => x.StartedAt, at));
 
-    /// <summary>The attempt reported (or was given) its outcome while current.</summary>
+    /// <summary>
+    /// The attempt reported (or was given) its outcome while current. <c>startedAt</c> is for an attempt that reported
+    /// its start with its result (a short one); a start already recorded is kept.
+    /// </summary>
     public static Task FinishedAsync(PipeContext context, Guid workflowId, string nodeId, int attempt, string outcome, string? executorId,
-        string? error, DateTime at) =>
+        string? error, DateTime at, DateTime? startedAt = null) =>
         Update(context, workflowId, nodeId, attempt, a => a
             .SetProperty(x => x.Outcome, outcome)
             .SetProperty(x => x.ExecutorId, x => executorId ?? x.ExecutorId)
             .SetProperty(x => x.Error, error)
+            .SetProperty(x => x.StartedAt, x => x.StartedAt ?? startedAt)
             .SetProperty(x => x.FinishedAt, at));
 
     /// <summary>The attempt was taken away from its executor (lost, handed over, never started) for <paramref name="reason"/>.</summary>

@@ -45,5 +45,8 @@ public sealed class WorkflowStateDefinition : SagaDefinition<WorkflowState>
         sagaConfigurator.Message<RecoverNode>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
         sagaConfigurator.Message<ReassignNodes>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
         sagaConfigurator.Message<ResolveNode>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
+        sagaConfigurator.Message<PauseWorkflow>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
+        sagaConfigurator.Message<ResumeWorkflow>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
+        sagaConfigurator.Message<RetryWorkflow>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
     }
 }

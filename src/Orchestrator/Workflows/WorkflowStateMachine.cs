@@ -11,7 +11,7 @@ namespace SagaWorkflow.Orchestrator.Workflows;
 /// </summary>
 public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState>
 {
-    public WorkflowStateMachine(WorkflowSteps steps, FailoverSteps failover)
+    public WorkflowStateMachine(WorkflowSteps steps, FailoverSteps failover, WorkflowControlSteps control)
     {
         InstanceState(x => x.CurrentState);
 
@@ -27,24 +27,28 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
         Event(() => Recover, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => Reassign, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => Resolve, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => Pause, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => Resume, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => RetryRun, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
 
         // The workflow deadline: MassTransit's Schedule keeps the token on the row and drops a timer whose token is stale.
         Schedule(() => Deadline, x => x.DeadlineTokenId, s => s.Received = r => r.CorrelateById(c => c.Message.WorkflowId));
 
         Initially(
             When(Start)
-                .IfElse(WorkflowSteps.IsValid,
+                .IfElseAsync(WorkflowSteps.IsValidAsync,
                     accepted => accepted
                         .ThenAsync(steps.StartAsync)
-                        .If(c => c.Message.Definition!.Timeout is not null,
+                        .If(c => StartDefinition.Of(c).Definition!.Timeout is not null,
                             timed => timed.Schedule(Deadline, c => new WorkflowTimedOut { WorkflowId = c.Saga.CorrelationId },
-                                c => c.Message.Definition!.Timeout!.Value))
+                                c => StartDefinition.Of(c).Definition!.Timeout!.Value))
                         .TransitionTo(Running),
                     rejected => rejected
                         .ThenAsync(steps.RejectAsync)
                         .Finalize()));
 
-        During(Running,
+        // Paused handles everything Running does (results apply, failures fail the run); only new dispatches are held.
+        During(Running, Paused,
             When(NodeStarted).ThenAsync(steps.RecordStartedAsync),
             When(NodeCompleted)
                 .ThenAsync(steps.ApplyCompletedAsync)
@@ -80,7 +84,25 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
             When(Cancel)
                 .ThenAsync(steps.CancelAsync)
                 .Unschedule(Deadline)
-                .TransitionTo(Cancelled));
+                .TransitionTo(Cancelled),
+            When(RetryRun).Then(control.Ignore));
+
+        During(Running,
+            When(Pause).Then(control.Pause).TransitionTo(Paused),
+            When(Resume).Then(control.Ignore));
+        During(Paused,
+            When(Resume).ThenAsync(control.ResumeAsync).TransitionTo(Running),
+            When(Pause).Then(control.Ignore));
+
+        // Retry re-opens a run that failed or was cancelled; its deadline, if the definition has one, starts again.
+        During(Failed, Cancelled,
+            When(RetryRun)
+                .ThenAsync(control.RetryAsync)
+                .If(c => WorkflowControlSteps.TimeoutOf(c.Saga) is not null,
+                    timed => timed.Schedule(Deadline, c => new WorkflowTimedOut { WorkflowId = c.Saga.CorrelationId },
+                        c => WorkflowControlSteps.TimeoutOf(c.Saga)!.Value))
+                .TransitionTo(Running));
+        During(Completed, When(RetryRun).Then(control.Ignore));
 
         // A finished run still records what its in-flight attempts reported, but dispatches nothing more.
         During(Completed, Failed, Cancelled,
@@ -94,7 +116,9 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
                 $"workflow {c.Saga.CorrelationId} is already {c.Saga.CurrentState}; node '{c.Message.NodeId}' cannot be resolved")),
             Ignore(RetryDue),
             Ignore(TimedOut),
-            Ignore(Deadline.Received));
+            Ignore(Deadline.Received),
+            When(Pause).Then(control.Ignore),
+            When(Resume).Then(control.Ignore));
 
         DuringAny(When(Start).Then(steps.IgnoreDuplicateStart));
 
@@ -106,6 +130,7 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
     public State Completed { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
     public State Cancelled { get; private set; } = null!;
+    public State Paused { get; private set; } = null!;
 
     public Schedule<WorkflowState, WorkflowTimedOut> Deadline { get; private set; } = null!;
 
@@ -119,4 +144,7 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
     public Event<NodeTimedOut> TimedOut { get; private set; } = null!;
     public Event<ReassignNodes> Reassign { get; private set; } = null!;
     public Event<ResolveNode> Resolve { get; private set; } = null!;
+    public Event<PauseWorkflow> Pause { get; private set; } = null!;
+    public Event<ResumeWorkflow> Resume { get; private set; } = null!;
+    public Event<RetryWorkflow> RetryRun { get; private set; } = null!;
 }

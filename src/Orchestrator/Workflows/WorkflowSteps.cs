@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SagaWorkflow.Contracts;
 using SagaWorkflow.Contracts.Definitions;
 using SagaWorkflow.Orchestrator.Executors;
+using SagaWorkflow.Orchestrator.Metrics;
 using SagaWorkflow.Persistence.Workflows;
 
 namespace SagaWorkflow.Orchestrator.Workflows;
@@ -18,22 +19,24 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    public static bool IsValid(BehaviorContext<WorkflowState, StartWorkflow> context) =>
-        ValidationErrors(context).Count == 0;
+    /// <summary>Resolves the run's definition (inline, or registered by name) and validates it; the result is kept for the steps.</summary>
+    public static async Task<bool> IsValidAsync(BehaviorContext<WorkflowState, StartWorkflow> context) =>
+        (await StartDefinition.ResolveAsync(context)).Errors.Count == 0;
 
     public async Task RejectAsync(BehaviorContext<WorkflowState, StartWorkflow> context)
     {
-        var errors = ValidationErrors(context);
+        var errors = StartDefinition.Of(context).Errors;
         logger.LogWarning("Workflow {WorkflowId} rejected: {Errors}", context.Saga.CorrelationId, string.Join("; ", errors));
         await context.Publish(new WorkflowRejected { WorkflowId = context.Saga.CorrelationId, Errors = errors, Timestamp = Now });
     }
 
     public async Task StartAsync(BehaviorContext<WorkflowState, StartWorkflow> context)
     {
-        var definition = context.Message.Definition!;
+        var definition = StartDefinition.Of(context).Definition!;
         WorkflowRun.Initialize(context.Saga, definition, context.Message, Now);
         var graph = new WorkflowGraph(context.Saga.Nodes);
         await DispatchAsync(context, graph, graph.ReadyNodes());
+        WorkflowMetrics.WorkflowStarted(context, definition.Name);
         logger.LogInformation("Workflow {WorkflowId} ({Definition} v{Version}) started with {NodeCount} nodes",
             context.Saga.CorrelationId, definition.Name, definition.Version, definition.Nodes.Count);
         await context.Publish(new WorkflowStarted
@@ -59,6 +62,8 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
         if (!firstStart && node.ExecutorId != message.ExecutorId)
             logger.LogWarning("Node {NodeId} attempt {Attempt} of workflow {WorkflowId} was redelivered from executor {Previous} to {Executor}",
                 node.NodeId, node.Attempt, context.Saga.CorrelationId, node.ExecutorId, message.ExecutorId);
+        if (firstStart)
+            WorkflowMetrics.NodeStarted(context, node.Capability, node.DispatchedAt, message.Timestamp);
         node.State = NodeStatus.Running;
         node.WaitingReason = null;
         node.ExecutorId = message.ExecutorId;
@@ -75,9 +80,11 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
             message.Timestamp);
         if (node is null)
             return;
+        StartedWithResult(context, node, message.StartedAt, message.Timestamp);
         await NodeTimeouts.DisarmAsync(context, node);
         await NodeAttemptLog.FinishedAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Succeeded, message.ExecutorId, null,
-            message.Timestamp);
+            message.Timestamp, node.StartedAt);
+        WorkflowMetrics.NodeFinished(context, node.Capability, AttemptOutcomes.Succeeded, node.StartedAt, message.Timestamp);
         node.State = NodeStatus.Succeeded;
         node.OutputJson = NodeJson.Write(message.Output);
         node.ExecutorId = message.ExecutorId;
@@ -95,6 +102,7 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
             message.Timestamp);
         if (node is null)
             return;
+        StartedWithResult(context, node, message.StartedAt, message.Timestamp);
         node.ExecutorId = message.ExecutorId;
         await NodeTimeouts.DisarmAsync(context, node);
         if (message.HandedOver)
@@ -105,8 +113,23 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
         }
 
         await NodeAttemptLog.FinishedAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Failed, message.ExecutorId, message.Error,
-            message.Timestamp);
+            message.Timestamp, node.StartedAt);
+        WorkflowMetrics.NodeFinished(context, node.Capability, AttemptOutcomes.Failed, node.StartedAt, message.Timestamp);
         await FailAttemptAsync(context, node, message.Error, message.Retryable, message.Timestamp);
+    }
+
+    /// <summary>
+    /// A short attempt ends before it reports its start (the executor's StartReportDelay): its start comes with the
+    /// result, so the node's start time and queue wait are recorded from there.
+    /// </summary>
+    private static void StartedWithResult(BehaviorContext<WorkflowState> context, WorkflowNodeState node, DateTime? startedAt, DateTime finishedAt)
+    {
+        if (node.State != NodeStatus.Dispatched)
+            return;
+        var at = startedAt ?? finishedAt;
+        WorkflowMetrics.NodeStarted(context, node.Capability, node.DispatchedAt, at);
+        node.StartedAt = at;
+        node.WaitingReason = null;
     }
 
     /// <summary>The attempt's deadline passed: tell its executor to stop, and fail the attempt (retryable).</summary>
@@ -136,6 +159,7 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
             // The wait is a persisted timer (Quartz through the message scheduler), never a sleep: it survives restarts.
             var delay = RetryBackoff.DelayAfter(RetryBackoff.PolicyOf(context.Saga.DefinitionJson, node.NodeId), node.Attempt);
             node.State = NodeStatus.Retrying;
+            WorkflowMetrics.Retry(context, node.Capability);
             node.NextAttemptAt = Now + delay;
             node.FinishedAt = timestamp;
             logger.LogWarning("Node {NodeId} attempt {Attempt} failed, attempt {Next} due at {Due:O}: {Error}",
@@ -159,6 +183,13 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
         {
             logger.LogInformation("Stale retry timer for node {NodeId} attempt {Attempt} of workflow {WorkflowId} ignored",
                 context.Message.NodeId, context.Message.Attempt, context.Saga.CorrelationId);
+            return;
+        }
+
+        if (WorkflowControlSteps.IsPaused(context.Saga))
+        {
+            // Held: the node stays retrying with its due time passed, and resume dispatches it.
+            logger.LogInformation("Retry of node {NodeId} held: workflow {WorkflowId} is paused", node.NodeId, context.Saga.CorrelationId);
             return;
         }
 
@@ -195,6 +226,7 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
         await NodeAttemptLog.SupersededAsync(context, node.WorkflowId, node.NodeId, node.Attempt, outcome, reason, Now);
         node.MaxAttempts++;
         node.Failovers++;
+        WorkflowMetrics.Failover(context, node.Capability);
         Touch(context.Saga);
         await DispatchAsync(context, new WorkflowGraph(context.Saga.Nodes), [node]);
     }
@@ -225,6 +257,7 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
         var outputs = new WorkflowGraph(context.Saga.Nodes).SinkOutputs();
         context.Saga.OutputJson = NodeJson.Write(outputs);
         Finish(context.Saga);
+        WorkflowMetrics.WorkflowCompleted(context, context.Saga.DefinitionName);
         logger.LogInformation("Workflow {WorkflowId} completed", context.Saga.CorrelationId);
         await context.Publish(new WorkflowCompleted { WorkflowId = context.Saga.CorrelationId, Outputs = outputs, Timestamp = Now });
     }
@@ -236,6 +269,7 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
         foreach (var pending in context.Saga.Nodes.Where(n => n.State == NodeStatus.Pending))
             pending.State = NodeStatus.Skipped;
         Finish(context.Saga);
+        WorkflowMetrics.WorkflowFailed(context, context.Saga.DefinitionName);
         logger.LogWarning("Workflow {WorkflowId} failed: {Reason}", context.Saga.CorrelationId, context.Saga.FailureReason);
         await context.Publish(new WorkflowFailed
         {
@@ -262,6 +296,7 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
 
         context.Saga.FailureReason = "cancelled" + (context.Message.Reason is { } reason ? ": " + reason : "");
         Finish(context.Saga);
+        WorkflowMetrics.WorkflowCancelled(context, context.Saga.DefinitionName);
         logger.LogInformation("Workflow {WorkflowId} cancelled: {Reason}", context.Saga.CorrelationId, context.Message.Reason);
         await context.Publish(new WorkflowCancelled { WorkflowId = context.Saga.CorrelationId, Reason = context.Message.Reason, Timestamp = Now });
     }
@@ -297,8 +332,16 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
     public void IgnoreDuplicateStart(BehaviorContext<WorkflowState, StartWorkflow> context) =>
         logger.LogInformation("Duplicate start of workflow {WorkflowId} ignored: it is already {State}", context.Saga.CorrelationId, context.Saga.CurrentState);
 
-    internal async Task DispatchAsync(BehaviorContext<WorkflowState> context, WorkflowGraph graph, IReadOnlyList<WorkflowNodeState> nodes)
+    /// <summary>
+    /// Sends the next attempt of each node. While paused, pending nodes and due retries are held back (they are new
+    /// work); re-dispatches of attempts already under way (failover, recovery) go ahead. Resume and retry pass
+    /// <c>evenIfPaused</c> for the nodes they release.
+    /// </summary>
+    internal async Task DispatchAsync(BehaviorContext<WorkflowState> context, WorkflowGraph graph, IReadOnlyList<WorkflowNodeState> nodes,
+        bool evenIfPaused = false)
     {
+        if (!evenIfPaused && WorkflowControlSteps.IsPaused(context.Saga))
+            nodes = nodes.Where(n => n.State is not (NodeStatus.Pending or NodeStatus.Retrying)).ToList();
         foreach (var node in nodes)
         {
             node.Attempt++;
@@ -336,12 +379,12 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
         // A duplicate delivery of the result that already settled the current attempt is not a late result.
         var duplicate = check == ResultCheck.AlreadySettled && node!.State is NodeStatus.Succeeded or NodeStatus.Failed or NodeStatus.Retrying;
         if (lateOutcome is not null && check != ResultCheck.UnknownNode && !duplicate)
+        {
             await NodeAttemptLog.LateResultAsync(context, context.Saga.CorrelationId, nodeId, attempt, lateOutcome, executorId, error, at);
+            WorkflowMetrics.StaleResult(context, node!.Capability);
+        }
         return null;
     }
-
-    private static IReadOnlyList<DefinitionError> ValidationErrors(BehaviorContext<WorkflowState, StartWorkflow> context) =>
-        context.GetOrAddPayload(() => new ValidationResult(WorkflowDefinitionValidator.Validate(context.Message.Definition))).Errors;
 
     private static Contracts.Definitions.WorkflowDefinition? StoredDefinition(string json) => WorkflowDefinitionParser.Parse(json).Definition;
 
@@ -355,7 +398,4 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
         saga.FinishedAt = Now;
         saga.UpdatedAt = saga.FinishedAt.Value;
     }
-
-    /// <summary>Validation runs once per message: the condition and the rejection share this payload.</summary>
-    private sealed record ValidationResult(IReadOnlyList<DefinitionError> Errors);
 }

@@ -31,6 +31,7 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
                 var repositoryContext = new SqlSagaRepositoryContext<TSaga, T>(db, dbContextFactory.Provider, loader, context, consumeContextFactory);
                 await next.Send(repositoryContext).ConfigureAwait(false);
                 await transaction.CommitAsync(context.CancellationToken).ConfigureAwait(false);
+                SagaDatabase.Committed(context);
             }
         }
     }

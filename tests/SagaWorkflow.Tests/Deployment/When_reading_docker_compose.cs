@@ -1,3 +1,4 @@
+using SagaWorkflow.Orchestrator.Api;
 using System.Text.RegularExpressions;
 using SagaWorkflow.Executors.Hosting;
 using SagaWorkflow.Orchestrator.Recovery;
@@ -15,6 +16,7 @@ public sealed partial class When_reading_docker_compose
         [PersistenceOptions.Section] = typeof(PersistenceOptions),
         [ExecutorOptions.Section] = typeof(ExecutorOptions),
         [OrchestratorOptions.Section] = typeof(OrchestratorOptions),
+        [ApiOptions.Section] = typeof(ApiOptions),
     };
 
     private static readonly string Compose = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docker-compose.yml"));

@@ -51,7 +51,7 @@ public sealed class When_an_executor_consumes_execute_node
     }
 
     [Fact]
-    public async Task A_command_sent_to_the_capability_queue_is_run_and_reported_started_then_completed()
+    public async Task A_short_attempt_reports_its_start_with_its_result_and_no_separate_started_event()
     {
         var (provider, harness) = await StartAsync();
         await using var _ = provider;
@@ -59,12 +59,27 @@ public sealed class When_an_executor_consumes_execute_node
         await SendAsync(harness, "transform", "t1", """{"v":1}""");
 
         Assert.True(await harness.Published.Any<NodeCompleted>(x => x.Context.Message.NodeId == "t1"));
-        var started = harness.Published.Select<NodeStarted>().Single(x => x.Context.Message.NodeId == "t1").Context.Message;
         var completed = harness.Published.Select<NodeCompleted>().Single(x => x.Context.Message.NodeId == "t1").Context.Message;
         Assert.Equal(2, completed.Attempt);
-        Assert.Equal(started.ExecutorId, completed.ExecutorId);
         Assert.False(string.IsNullOrEmpty(completed.ExecutorId));
         Assert.Equal(1, completed.Output!.Value.GetProperty("v").GetInt32());
+        Assert.True(completed.StartedAt <= completed.Timestamp);
+        Assert.DoesNotContain(harness.Published.Select<NodeStarted>(), x => x.Context.Message.NodeId == "t1");
+    }
+
+    [Fact]
+    public async Task An_attempt_running_past_the_start_report_delay_reports_started_then_completed()
+    {
+        var (provider, harness) = await StartAsync();
+        await using var _ = provider;
+
+        await SendAsync(harness, "delay", "d2", """{"ms":300}""");
+
+        Assert.True(await harness.Published.Any<NodeCompleted>(x => x.Context.Message.NodeId == "d2"));
+        var started = harness.Published.Select<NodeStarted>().Single(x => x.Context.Message.NodeId == "d2").Context.Message;
+        var completed = harness.Published.Select<NodeCompleted>().Single(x => x.Context.Message.NodeId == "d2").Context.Message;
+        Assert.Equal(started.ExecutorId, completed.ExecutorId);
+        Assert.Equal(started.Timestamp, completed.StartedAt);
     }
 
     [Fact]

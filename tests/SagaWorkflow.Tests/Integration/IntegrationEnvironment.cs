@@ -51,6 +51,8 @@ public sealed class IntegrationEnvironment : IAsyncDisposable
         ["Database__ConnectionString"] = ConnectionString,
         ["Logging__LogLevel__Default"] = "Information",
         ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
+        // Several orchestrators share this machine: each HTTP API takes a free loopback port (ServiceProcess.ApiUrl says which).
+        ["Api__Urls"] = "http://127.0.0.1:0",
     };
 
     public static async Task<IntegrationEnvironment> CreateAsync()
@@ -116,6 +118,22 @@ public sealed class IntegrationEnvironment : IAsyncDisposable
     }
 
     public async Task<long> CountAsync(string sql) => Convert.ToInt64((await QueryAsync(sql))[0][0], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Makes this slice's database refuse connections (and drops the open ones), or accept them again: from the
+    /// processes' point of view the database is down, while the server keeps serving the other tests.
+    /// </summary>
+    public async Task SetDatabaseReachableAsync(bool reachable)
+    {
+        await using var admin = new NpgsqlConnection(_adminDb.ConnectionString);
+        await admin.OpenAsync();
+        await using var allow = new NpgsqlCommand($"ALTER DATABASE \"{Database}\" WITH ALLOW_CONNECTIONS {(reachable ? "true" : "false")}", admin);
+        await allow.ExecuteNonQueryAsync();
+        if (reachable)
+            return;
+        await using var terminate = new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{Database}'", admin);
+        await terminate.ExecuteNonQueryAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {

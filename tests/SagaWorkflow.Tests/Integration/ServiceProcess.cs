@@ -7,7 +7,7 @@ namespace SagaWorkflow.Tests.Integration;
 /// A real orchestrator or executor process started from the built binaries next to the tests, with its output kept
 /// for diagnostics. <see cref="KillHard"/> is kill -9: no shutdown code runs, connections just drop.
 /// </summary>
-public sealed class ServiceProcess : IAsyncDisposable
+public sealed partial class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -71,7 +71,15 @@ public sealed class ServiceProcess : IAsyncDisposable
             _output.AppendLine(line);
         if (line.Contains("Bus started", StringComparison.Ordinal))
             _started.TrySetResult();
+        // Plain or JSON console format alike: the URL runs up to whitespace or a quote.
+        if (ListeningOn().Match(line) is { Success: true } listening)
+            _apiUrl.TrySetResult(new Uri(listening.Groups[1].Value));
     }
+
+    private readonly TaskCompletionSource<Uri> _apiUrl = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Where an orchestrator's HTTP API listens (it logs the port Kestrel picked; the web server starts after the bus).</summary>
+    public Task<Uri> ApiUrlAsync() => _apiUrl.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
     /// <summary>SIGKILL, and wait until the process is gone.</summary>
     public async Task KillHard()
@@ -110,4 +118,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
         _process.Dispose();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: (https?://[^\s""]+)")]
+    private static partial System.Text.RegularExpressions.Regex ListeningOn();
 }

@@ -35,6 +35,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
             .AddSingleton(TimeProvider.System)
             .AddSingleton<WorkflowSteps>()
             .AddSingleton<FailoverSteps>()
+            .AddSingleton<WorkflowControlSteps>()
             .AddSingleton<IExecutorDirectory, EveryExecutorOnline>()
             .AddLogging()
             .AddMassTransitTestHarness(x =>

@@ -1,0 +1,73 @@
+# Shared by the benchmark scripts (sourced): start and track SagaWorkflow processes, query PostgreSQL, submit workflows.
+# Processes started here are killed when the sourcing script exits.
+
+declare -A bench_pids=()
+bench_logs="${BENCH_LOGS:-$(mktemp -d)}"
+bench_cleanup() { for p in "${bench_pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done; }
+trap bench_cleanup EXIT
+
+# name, command...: starts a process (replacing one of the same name) and waits until its bus is up.
+start_process() {
+  local name=$1; shift
+  if [ -n "${bench_pids[$name]:-}" ]; then kill -KILL "${bench_pids[$name]}" 2>/dev/null || true; fi
+  "$@" > "$bench_logs/$name.log" 2>&1 &
+  bench_pids[$name]=$!
+  disown "$!"  # no "Killed" job notices when a trial kills it
+  for _ in $(seq 1 240); do grep -q "Bus started" "$bench_logs/$name.log" && return 0; sleep 0.25; done
+  echo "$name did not start:" >&2; cat "$bench_logs/$name.log" >&2; return 1
+}
+process_pid() { echo "${bench_pids[$1]}"; }
+
+# seconds, shell condition: polls the condition every 50 ms; fails naming it when it never holds.
+wait_until() {
+  local deadline=$(( $(date +%s) + $1 ))
+  until eval "$2"; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then echo "timed out after $1 s waiting for: $2" >&2; return 1; fi
+    sleep 0.05
+  done
+}
+
+# Npgsql connection string -> libpq environment, so `sql` reaches the same database the processes use.
+use_postgres_env() {
+  local kv
+  IFS=';' read -ra parts <<< "$1"
+  for kv in "${parts[@]}"; do
+    case "${kv%%=*}" in
+      Host) export PGHOST="${kv#*=}" ;; Port) export PGPORT="${kv#*=}" ;; Username) export PGUSER="${kv#*=}" ;;
+      Password) export PGPASSWORD="${kv#*=}" ;; Database) export PGDATABASE="${kv#*=}" ;;
+    esac
+  done
+}
+sql() { psql -X -At -q -c "$1"; }
+
+# workflow id, definition JSON: publishes a plain-JSON StartWorkflow to the workflow-submit exchange through the
+# management API, as any AMQP client could (the message id becomes the workflow id).
+submit_workflow() {
+  local vhost=${SAGAWORKFLOW_TEST_RABBITMQ##*/} body
+  body=$(python3 -c 'import json,sys; print(json.dumps({"properties": {"content_type": "application/json", "message_id": sys.argv[1]},
+    "routing_key": "", "payload": json.dumps({"definition": json.loads(sys.argv[2])}), "payload_encoding": "string"}))' "$1" "$2")
+  curl -fsS -X POST -H 'content-type: application/json' -d "$body" \
+    "$SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT/api/exchanges/$vhost/workflow-submit/publish" | grep -q '"routed":true' \
+    || { echo "workflow $1 was not routed to workflow-submit" >&2; return 1; }
+}
+
+# The API key the benchmark orchestrator accepts (loopback only, throwaway).
+export BENCH_API_KEY=bench-admin-key-0123456789
+export BENCH_API=http://127.0.0.1:5080
+
+# Unless bench/run.sh already did (S_ORCHESTRATOR=running): services, a Release build, and one orchestrator with the
+# benchmark API key, on the same settings as bench/run.sh.
+ensure_orchestrator() {
+  if [ "${S_ORCHESTRATOR:-}" = running ]; then return 0; fi
+  eval "$(scripts/test.sh --services-only | grep '^export')"
+  dotnet build SagaWorkflow.sln -c Release -nologo -v q >/dev/null
+  export Transport__Kind=RabbitMq RabbitMq__Uri="$SAGAWORKFLOW_TEST_RABBITMQ" Database__Provider=Postgres \
+         Database__ConnectionString="$SAGAWORKFLOW_TEST_POSTGRES" Logging__LogLevel__Default=Warning \
+         Logging__LogLevel__MassTransit=Information Api__Keys__0__Name=bench Api__Keys__0__Key="$BENCH_API_KEY"
+  start_process orchestrator dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
+}
+
+# method, path[, JSON body]: one API call as the benchmark's admin; prints the response body, fails on an HTTP error.
+api() {
+  curl -fsS -X "$1" -H "Authorization: Bearer $BENCH_API_KEY" -H 'content-type: application/json' ${3:+-d "$3"} "$BENCH_API$2"
+}

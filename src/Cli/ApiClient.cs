@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace SagaWorkflow.Cli;
+
+/// <summary>An error the API answered (a problem document) or a failure to reach it, worded for the terminal.</summary>
+public sealed class ApiException(string message) : Exception(message);
+
+/// <summary>Thin HTTP client of the orchestrator API: JSON in, JSON out, problems turned into readable errors.</summary>
+public sealed class ApiClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public ApiClient(Uri baseAddress, string? key, HttpMessageHandler? handler = null)
+    {
+        _http = handler is null ? new HttpClient() : new HttpClient(handler);
+        _http.BaseAddress = baseAddress;
+        _http.Timeout = TimeSpan.FromSeconds(30);
+        if (!string.IsNullOrEmpty(key))
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+    }
+
+    public Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+
+    public Task<JsonElement> PostAsync(string path, string? json, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"),
+        }, cancellationToken);
+
+    public Task<JsonElement> DeleteAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
+
+    public Task<JsonElement> PutAsync(string path, string json, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") }, cancellationToken);
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new ApiException($"cannot reach the API at {_http.BaseAddress}: {ex.Message} (set --api or SAGAFLOW_API)");
+            }
+
+            using (response)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (response.IsSuccessStatusCode)
+                    return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+                throw new ApiException(Describe(response.StatusCode, text));
+            }
+        }
+    }
+
+    /// <summary>"400 Invalid workflow definition: ..." plus one line per listed error, or the raw body when it is no problem document.</summary>
+    private static string Describe(HttpStatusCode status, string body)
+    {
+        var lines = new List<string>();
+        try
+        {
+            var problem = JsonDocument.Parse(body).RootElement;
+            lines.Add($"{(int)status} {Text(problem, "title")}: {Text(problem, "detail")}");
+            if (problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var error in errors.EnumerateArray())
+                    lines.Add("  - " + string.Join(" ", error.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null)
+                        .Select(p => p.Name == "message" ? p.Value.GetString() : $"[{p.Value}]")));
+            }
+        }
+        catch (JsonException)
+        {
+            lines.Add($"{(int)status} {status}: {body}");
+        }
+
+        if (status == HttpStatusCode.Unauthorized)
+            lines.Add("  (pass an API key with --key or SAGAFLOW_API_KEY)");
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+}

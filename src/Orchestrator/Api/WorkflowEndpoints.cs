@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.Contracts;
+using SagaWorkflow.Contracts.Definitions;
+using SagaWorkflow.Persistence;
+
+namespace SagaWorkflow.Orchestrator.Api;
+
+/// <summary><c>/api/v1/workflows</c>: submit, get, list (keyset paging) and cancel.</summary>
+public static class WorkflowEndpoints
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 500;
+
+    /// <summary>The saga's states as stored in <c>workflow_instances.current_state</c>.</summary>
+    public static readonly IReadOnlyList<string> States = ["Running", "Paused", "Completed", "Failed", "Cancelled"];
+
+    public static RouteGroupBuilder MapWorkflowEndpoints(this RouteGroupBuilder api)
+    {
+        var workflows = api.MapGroup("/workflows");
+        workflows.MapPost("", SubmitAsync).AddEndpointFilter(new ApiKeyRequirement(mutating: true));
+        workflows.MapGet("", ListAsync).AddEndpointFilter(new ApiKeyRequirement(mutating: false));
+        workflows.MapGet("/{id}", GetAsync).AddEndpointFilter(new ApiKeyRequirement(mutating: false));
+        workflows.MapGet("/{id}/attempts", AttemptsAsync).AddEndpointFilter(new ApiKeyRequirement(mutating: false));
+        workflows.MapWorkflowControlEndpoints();
+        return api;
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpRequest request, WorkflowDbContext db, IPublishEndpoint bus, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await RequestJson.ReadObjectAsync(request, cancellationToken);
+        if (problem is not null)
+            return problem;
+        using var document = body!;
+        var root = document.RootElement;
+        if (RequestJson.UnknownProperty(root, "id", "definition", "definitionName", "definitionVersion", "input") is { } unknown)
+            return ApiProblems.BadRequest($"Unknown property '{unknown}'; a submit takes 'definition' or 'definitionName' (+ optional 'definitionVersion'), 'input' and 'id'.");
+
+        Guid id = NewId.NextGuid();
+        if (root.TryGetProperty("id", out var idElement) && idElement.ValueKind != JsonValueKind.Null
+            && (idElement.ValueKind != JsonValueKind.String || !Guid.TryParse(idElement.GetString(), out id) || id == Guid.Empty))
+            return ApiProblems.BadRequest($"'id' must be a non-empty GUID string chosen by the client (for idempotent submit); got {idElement.GetRawText()}.");
+        var (definition, definitionProblem) = await DefinitionOfAsync(root, db, cancellationToken);
+        if (definitionProblem is not null)
+            return definitionProblem;
+        JsonElement? input = root.TryGetProperty("input", out var inputElement) && inputElement.ValueKind != JsonValueKind.Null ? inputElement.Clone() : null;
+
+        var location = $"/api/v1/workflows/{id}";
+        // Idempotent submit: a known id starts nothing and answers with what exists (the saga ignores a second start too).
+        if (await db.Workflows.AsNoTracking().AnyAsync(w => w.CorrelationId == id, cancellationToken))
+            return Results.Ok(new SubmitAccepted(id, location, "exists"));
+        await bus.Publish(new StartWorkflow { WorkflowId = id, Definition = definition, Input = input, Trigger = "api" }, cancellationToken);
+        return Results.Accepted(location, new SubmitAccepted(id, location, "accepted"));
+    }
+
+    /// <summary>The inline <c>definition</c> (validated), or the registered one named by <c>definitionName</c>/<c>definitionVersion</c>.</summary>
+    private static async Task<(WorkflowDefinition? Definition, IResult? Problem)> DefinitionOfAsync(JsonElement root, WorkflowDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var inline = root.TryGetProperty("definition", out var definitionElement);
+        var named = root.TryGetProperty("definitionName", out var nameElement);
+        if (inline == named)
+            return (null, ApiProblems.BadRequest("Give exactly one of 'definition' (an inline workflow definition, format in docs/messages.md) or 'definitionName' (a registered one)."));
+        if (named)
+        {
+            if (nameElement.ValueKind != JsonValueKind.String || nameElement.GetString() is not { Length: > 0 } name)
+                return (null, ApiProblems.BadRequest($"'definitionName' must be a non-empty string; got {nameElement.GetRawText()}."));
+            int? version = null;
+            if (root.TryGetProperty("definitionVersion", out var versionElement) && versionElement.ValueKind != JsonValueKind.Null)
+            {
+                if (versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out var v) || v < 1)
+                    return (null, ApiProblems.BadRequest($"'definitionVersion' must be a positive whole number; got {versionElement.GetRawText()}."));
+                version = v;
+            }
+
+            return await DefinitionEndpoints.ResolveAsync(db, name, version, cancellationToken);
+        }
+
+        if (definitionElement.ValueKind != JsonValueKind.Object)
+            return (null, ApiProblems.BadRequest("'definition' must be a workflow definition object (the format is in docs/messages.md)."));
+        if (root.TryGetProperty("definitionVersion", out _))
+            return (null, ApiProblems.BadRequest("'definitionVersion' goes with 'definitionName', not with an inline 'definition'."));
+        var errors = WorkflowDefinitionParser.ParseAndValidate(definitionElement.GetRawText(), out var definition);
+        return errors.Count > 0 ? (null, ApiProblems.InvalidDefinition(errors)) : (definition, null);
+    }
+
+    private static async Task<IResult> GetAsync(string id, WorkflowDbContext db, CancellationToken cancellationToken)
+    {
+        if (!ApiProblems.TryWorkflowId(id, out var workflowId, out var badId))
+            return badId!;
+        var workflow = await db.Workflows.AsNoTracking().Include(w => w.Nodes).AsSplitQuery()
+            .SingleOrDefaultAsync(w => w.CorrelationId == workflowId, cancellationToken);
+        return workflow is null ? NotFound(workflowId) : Results.Ok(WorkflowView.From(workflow));
+    }
+
+    /// <summary>Every attempt of every node (the <c>node_attempts</c> rows): who ran it, how it ended, which results arrived late.</summary>
+    private static async Task<IResult> AttemptsAsync(string id, WorkflowDbContext db, CancellationToken cancellationToken)
+    {
+        if (!ApiProblems.TryWorkflowId(id, out var workflowId, out var badId))
+            return badId!;
+        if (!await db.Workflows.AsNoTracking().AnyAsync(w => w.CorrelationId == workflowId, cancellationToken))
+            return NotFound(workflowId);
+        var attempts = await db.NodeAttempts.AsNoTracking().Where(a => a.WorkflowId == workflowId)
+            .OrderBy(a => a.NodeId).ThenBy(a => a.Attempt)
+            .Select(a => new AttemptView(a.NodeId, a.Attempt, a.ExecutorId, a.RedeliveredFrom, a.Outcome, a.ArrivedLate, a.SupersededReason, a.Error,
+                a.DispatchedAt, a.StartedAt, a.FinishedAt))
+            .ToListAsync(cancellationToken);
+        return Results.Ok(new { id = workflowId, attempts });
+    }
+
+    private static async Task<IResult> ListAsync(HttpRequest request, WorkflowDbContext db, CancellationToken cancellationToken)
+    {
+        var query = request.Query;
+        var workflows = db.Workflows.AsNoTracking();
+        var problems = new List<(string Parameter, string Message)>();
+        if (query["state"].ToString() is { Length: > 0 } stateText)
+        {
+            var state = States.FirstOrDefault(s => s.Equals(stateText, StringComparison.OrdinalIgnoreCase));
+            if (state is null)
+                problems.Add(("state", $"must be one of {string.Join(", ", States)}; got '{stateText}'"));
+            workflows = workflows.Where(w => w.CurrentState == state);
+        }
+
+        if (query["definition"].ToString() is { Length: > 0 } definitionName)
+            workflows = workflows.Where(w => w.DefinitionName == definitionName);
+        if (query["since"].ToString() is { Length: > 0 } sinceText)
+        {
+            if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since))
+                problems.Add(("since", $"must be an ISO 8601 date-time such as 2026-11-23T08:00:00Z; got '{sinceText}'"));
+            var sinceUtc = since.UtcDateTime;
+            workflows = workflows.Where(w => w.CreatedAt >= sinceUtc);
+        }
+
+        var limit = DefaultPageSize;
+        if (query["limit"].ToString() is { Length: > 0 } limitText
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxPageSize))
+            problems.Add(("limit", $"must be a whole number from 1 to {MaxPageSize}; got '{limitText}'"));
+        if (query["cursor"].ToString() is { Length: > 0 } cursorText)
+        {
+            if (!WorkflowListCursor.TryDecode(cursorText, out var cursor))
+                problems.Add(("cursor", "is not a cursor this API issued; pass the 'nextCursor' of the previous page unchanged"));
+            else
+            {
+                var (createdAt, after) = (cursor!.CreatedAt, cursor.Id);
+                workflows = workflows.Where(w => w.CreatedAt < createdAt || (w.CreatedAt == createdAt && w.CorrelationId.CompareTo(after) < 0));
+            }
+        }
+
+        if (problems.Count > 0)
+            return ApiProblems.InvalidQuery(problems);
+        var rows = await workflows.OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.CorrelationId).Take(limit + 1)
+            .Select(w => new WorkflowSummary(w.CorrelationId, w.DefinitionName, w.DefinitionVersion, w.CurrentState, w.Trigger,
+                w.CreatedAt, w.FinishedAt, w.FailedNodeId))
+            .ToListAsync(cancellationToken);
+        var next = rows.Count > limit ? new WorkflowListCursor(rows[limit - 1].CreatedAt, rows[limit - 1].Id).Encode() : null;
+        return Results.Ok(new WorkflowPage(rows.Take(limit).ToList(), next));
+    }
+
+    internal static IResult NotFound(Guid id) => ApiProblems.NotFound(
+        $"No workflow {id}. A workflow submitted a moment ago appears once an orchestrator has accepted it; an id that stays unknown was never submitted or was rejected.");
+}

@@ -1,0 +1,52 @@
+using System.Diagnostics.Metrics;
+using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.Persistence;
+using SagaWorkflow.Persistence.Workflows;
+
+namespace SagaWorkflow.Orchestrator.Metrics;
+
+/// <summary>
+/// Gauges of what is true right now, read from the database at scrape time (so every orchestrator reports the same,
+/// whole-deployment figures): nodes in flight and executors online, by capability.
+/// </summary>
+public sealed class StateGauges : IDisposable
+{
+    private readonly WorkflowDbContextFactory _databases;
+    private volatile Snapshot _snapshot = new([], []);
+
+    public StateGauges(WorkflowDbContextFactory databases)
+    {
+        _databases = databases;
+        Meter = new Meter(WorkflowMetrics.MeterName);
+        Meter.CreateObservableGauge("sagaworkflow.nodes.in_flight", () => Measure(_snapshot.InFlight), "{node}",
+            "Nodes dispatched or running (whole deployment), by capability");
+        Meter.CreateObservableGauge("sagaworkflow.executors.online", () => Measure(_snapshot.Online), "{executor}",
+            "Executors online (not draining, lost or stopped) that offer a capability, by capability");
+    }
+
+    public Meter Meter { get; }
+
+    /// <summary>Reads the current figures; called by the exporter before it collects the gauges.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await using var db = _databases.Create();
+        var inFlightStates = new[] { NodeStatus.Dispatched, NodeStatus.Running };
+        var inFlight = await db.Nodes.AsNoTracking().Where(n => inFlightStates.Contains(n.State))
+            .GroupBy(n => n.Capability).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        var online = (await db.Executors.AsNoTracking().Where(e => e.CurrentState == "Online").Select(e => e.Capabilities).ToListAsync(cancellationToken))
+            .SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count());
+        // A capability someone can run shows 0 rather than no series, so "nothing in flight" is visible as such.
+        foreach (var capability in online.Keys)
+            inFlight.TryAdd(capability, 0);
+        _snapshot = new Snapshot(inFlight, online);
+    }
+
+    public void Dispose() => Meter.Dispose();
+
+    private static IEnumerable<Measurement<int>> Measure(Dictionary<string, int> counts) =>
+        counts.Select(kv => new Measurement<int>(kv.Value, new KeyValuePair<string, object?>("capability", kv.Key)));
+
+    private sealed record Snapshot(Dictionary<string, int> InFlight, Dictionary<string, int> Online);
+}

@@ -1,0 +1,47 @@
+using MassTransit;
+using SagaWorkflow.Contracts;
+using SagaWorkflow.Contracts.Definitions;
+using SagaWorkflow.Persistence.Definitions;
+using SagaWorkflow.Persistence.Sagas;
+using SagaWorkflow.Persistence.Workflows;
+using static SagaWorkflow.Contracts.Definitions.DefinitionErrorCodes;
+
+namespace SagaWorkflow.Orchestrator.Workflows;
+
+/// <summary>
+/// The definition a <see cref="StartWorkflow"/> runs — inline, or registered by name (read from
+/// <c>workflow_definitions</c> in the saga's own transaction) — with its validation errors. Resolved once per message:
+/// the start condition, the start step, the deadline and the rejection share this payload.
+/// </summary>
+public sealed record StartDefinition(WorkflowDefinition? Definition, IReadOnlyList<DefinitionError> Errors)
+{
+    public static StartDefinition Of(PipeContext context) =>
+        context.TryGetPayload<StartDefinition>(out var resolved) ? resolved
+            : throw new InvalidOperationException("the start definition is read before it was resolved");
+
+    public static async Task<StartDefinition> ResolveAsync(BehaviorContext<WorkflowState, StartWorkflow> context)
+    {
+        if (context.TryGetPayload<StartDefinition>(out var resolved))
+            return resolved;
+        var resolvedNow = await LoadAsync(context);
+        return context.GetOrAddPayload(() => resolvedNow);
+    }
+
+    private static async Task<StartDefinition> LoadAsync(BehaviorContext<WorkflowState, StartWorkflow> context)
+    {
+        var message = context.Message;
+        if (message.DefinitionName is null)
+            return new StartDefinition(message.Definition, WorkflowDefinitionValidator.Validate(message.Definition));
+        if (message.Definition is not null)
+            return Rejected(AmbiguousDefinition, $"give either an inline definition or definitionName '{message.DefinitionName}', not both");
+        if (!SagaDatabase.TryGet(context, out var db))
+            return Rejected(UnknownDefinition, "registered definitions need the SQL saga repository");
+        var json = await StoredDefinitions.FindJsonAsync(db, message.DefinitionName, message.DefinitionVersion, context.CancellationToken);
+        if (json is null)
+            return Rejected(UnknownDefinition, StoredDefinitions.Missing(message.DefinitionName, message.DefinitionVersion));
+        var definition = WorkflowDefinitionParser.Parse(json).Definition;
+        return new StartDefinition(definition, WorkflowDefinitionValidator.Validate(definition));
+    }
+
+    private static StartDefinition Rejected(string code, string message) => new(null, [new DefinitionError(code, null, message)]);
+}

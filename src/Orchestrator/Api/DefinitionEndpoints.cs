@@ -16,8 +16,6 @@ namespace SagaWorkflow.Orchestrator.Api;
 /// </summary>
 public static class DefinitionEndpoints
 {
-    private const int InsertAttempts = 5;
-
     public sealed record DefinitionVersion(int Version, DateTime CreatedAt, string? CreatedBy);
 
     public sealed record DefinitionSummary(string Name, int LatestVersion, int Versions, DateTime UpdatedAt);
@@ -61,30 +59,10 @@ public static class DefinitionEndpoints
             return ApiProblems.InvalidDefinition(errors);
 
         var createdBy = http.Items[ApiKeyRequirement.CallerItem] as string;
-        for (var attempt = 1; ; attempt++)
-        {
-            var version = (await db.Definitions.Where(d => d.Name == name).MaxAsync(d => (int?)d.Version, cancellationToken) ?? 0) + 1;
-            var stored = new StoredDefinition
-            {
-                Name = name,
-                Version = version,
-                DefinitionJson = WorkflowDefinitionParser.ToJson(parsed! with { Version = version }),
-                CreatedAt = time.GetUtcNow().UtcDateTime,
-                CreatedBy = createdBy,
-            };
-            db.Definitions.Add(stored);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return Results.Created($"/api/v1/definitions/{Uri.EscapeDataString(name)}/{version}",
-                    new { name, version, createdAt = stored.CreatedAt, createdBy });
-            }
-            catch (DbUpdateException) when (attempt < InsertAttempts)
-            {
-                // Another PUT took this version number at the same moment: take the next one.
-                db.ChangeTracker.Clear();
-            }
-        }
+        var stored = await StoredDefinitions.AddNextVersionAsync(db, name, version => WorkflowDefinitionParser.ToJson(parsed! with { Version = version }),
+            time.GetUtcNow().UtcDateTime, createdBy, cancellationToken);
+        return Results.Created($"/api/v1/definitions/{Uri.EscapeDataString(name)}/{stored.Version}",
+            new { name, version = stored.Version, createdAt = stored.CreatedAt, createdBy });
     }
 
     private static async Task<IResult> ListAsync(WorkflowDbContext db, CancellationToken cancellationToken)

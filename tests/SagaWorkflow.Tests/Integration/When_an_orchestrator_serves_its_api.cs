@@ -42,11 +42,12 @@ public sealed class When_an_orchestrator_serves_its_api
         }
         while (cursor is not null);
         Assert.Equal(ids.Order(), seen.Order());
-        // The registry on PostgreSQL: concurrent PUTs of one name race for version numbers and each gets its own.
-        var puts = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.PutAsJsonAsync("/api/v1/definitions/pg-registry",
+        // The registry on PostgreSQL: concurrent PUTs of one name queue on an advisory lock and each gets its own version
+        // (six used to exhaust a bounded insert-retry loop now and then).
+        var puts = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.PutAsJsonAsync("/api/v1/definitions/pg-registry",
             new { nodes = new[] { new { id = "a", capability = "noop" } } })));
         Assert.All(puts, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
-        Assert.Equal(Enumerable.Range(1, 6), (await environment.QueryAsync("SELECT version FROM workflow_definitions ORDER BY version")).Select(r => Convert.ToInt32(r[0], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(Enumerable.Range(1, 12), (await environment.QueryAsync("SELECT version FROM workflow_definitions ORDER BY version")).Select(r => Convert.ToInt32(r[0], System.Globalization.CultureInfo.InvariantCulture)));
         var metrics = ExpositionFormat.Parse(await client.GetStringAsync("/metrics"));
         Assert.Equal(7, metrics.Of("sagaworkflow_workflows_completed_total").Single(s => s.Labels["definition"] == "api-pg").Value);
         Assert.Contains(metrics.Samples, s => s.Name.StartsWith("messaging_masstransit_", StringComparison.Ordinal));

@@ -7,14 +7,12 @@ using SagaWorkflow.Persistence.Workflows;
 namespace SagaWorkflow.Orchestrator.Workflows;
 
 /// <summary>
-/// Endpoint settings of the workflow saga: its queue name, retry of database conflicts, the outbox, and
-/// partitioning by workflow id so results for one workflow apply one at a time inside a process
-/// (MASSTRANSIT-NOTES.md: without it a 500-node fan-in costs thousands of concurrency retries).
+/// Endpoint settings of the workflow saga: its queue name, retry of database conflicts and the outbox. Results for one
+/// workflow apply one at a time inside a process through the repository's batches (MASSTRANSIT-NOTES.md: without
+/// serialization a 500-node fan-in costs thousands of concurrency retries).
 /// </summary>
 public sealed class WorkflowStateDefinition : SagaDefinition<WorkflowState>
 {
-    private const int Partitions = 64;
-
     public WorkflowStateDefinition()
     {
         EndpointName = NodeQueues.WorkflowState;
@@ -31,22 +29,11 @@ public sealed class WorkflowStateDefinition : SagaDefinition<WorkflowState>
             r.Handle<DbException>();
             r.Exponential(10, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50));
         });
-        endpointConfigurator.UseInMemoryOutbox(context);
-
-        var partition = endpointConfigurator.CreatePartitioner(Partitions);
-        sagaConfigurator.Message<StartWorkflow>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId ?? c.MessageId ?? Guid.Empty));
-        sagaConfigurator.Message<CancelWorkflow>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
-        sagaConfigurator.Message<NodeStarted>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
-        sagaConfigurator.Message<NodeCompleted>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
-        sagaConfigurator.Message<NodeFailed>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
-        sagaConfigurator.Message<WorkflowTimedOut>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
-        sagaConfigurator.Message<NodeTimedOut>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
-        sagaConfigurator.Message<RetryNode>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
-        sagaConfigurator.Message<RecoverNode>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
-        sagaConfigurator.Message<ReassignNodes>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
-        sagaConfigurator.Message<ResolveNode>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
-        sagaConfigurator.Message<PauseWorkflow>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
-        sagaConfigurator.Message<ResumeWorkflow>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
-        sagaConfigurator.Message<RetryWorkflow>(m => m.UsePartitioner(partition, c => c.Message.WorkflowId));
+        // Concurrent delivery: a fan-out's sends go out together instead of each waiting for the previous broker confirm
+        // (measured: one 200-child fan-out 470 -> 300 ms). Nothing relies on their order: they go to different queues or
+        // are independent commands.
+        endpointConfigurator.UseInMemoryOutbox(context, o => o.ConcurrentMessageDelivery = true);
+        // No partitioner: results for one workflow that arrive together are applied one at a time in one transaction
+        // by the repository's batches (SagaBatch), which a partitioner keyed by workflow would keep apart.
     }
 }

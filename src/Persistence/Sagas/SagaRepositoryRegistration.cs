@@ -21,6 +21,7 @@ public static class SagaRepositoryRegistration
         where TLoader : class, ISagaRowLoader<TSaga>
     {
         configurator.TryAddSingleton<ISagaRowLoader<TSaga>, TLoader>();
+        configurator.TryAddSingleton<SagaBatches<TSaga>>();
         configurator.RegisterSagaRepository<TSaga, WorkflowDbContext, SagaConsumeContextFactory<WorkflowDbContext, TSaga>,
             SqlSagaRepositoryContextFactory<TSaga>>();
     }

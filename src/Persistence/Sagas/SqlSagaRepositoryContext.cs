@@ -8,7 +8,8 @@ namespace SagaWorkflow.Persistence.Sagas;
 /// <summary>
 /// One message's view of the repository. MassTransit's saga pipe calls Load (or Add/Insert for a new saga),
 /// runs the state machine, then Save, Update, Delete, Discard or Undo. Steps reach the same DbContext (and transaction)
-/// through <see cref="SagaDatabase"/> to write rows of their own (node attempts).
+/// through <see cref="SagaDatabase"/> to write rows of their own (node attempts). Within a <see cref="SagaBatch{TSaga}"/>
+/// the instance an earlier message loaded (and saved) is handed on instead of read again.
 /// </summary>
 public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<TSaga, TMessage>
     where TSaga : class, IVersionedSaga
@@ -19,11 +20,13 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
     private readonly ISagaRowLoader<TSaga> _loader;
     private readonly ConsumeContext<TMessage> _consumeContext;
     private readonly ISagaConsumeContextFactory<WorkflowDbContext, TSaga> _factory;
+    private readonly SagaBatch<TSaga> _batch;
 
-    public SqlSagaRepositoryContext(WorkflowDbContext db, DatabaseProvider provider, ISagaRowLoader<TSaga> loader,
-        ConsumeContext<TMessage> consumeContext, ISagaConsumeContextFactory<WorkflowDbContext, TSaga> factory)
+    internal SqlSagaRepositoryContext(WorkflowDbContext db, DatabaseProvider provider, ISagaRowLoader<TSaga> loader,
+        ConsumeContext<TMessage> consumeContext, ISagaConsumeContextFactory<WorkflowDbContext, TSaga> factory, SagaBatch<TSaga> batch)
         : base(consumeContext, db)
     {
+        _batch = batch;
         _db = db;
         _provider = provider;
         _loader = loader;
@@ -36,10 +39,13 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance)
     {
+        if (_batch.Holds(instance.CorrelationId, out _))
+            return null!; // an earlier message of this batch created it: load it instead
         var entry = await _db.Set<TSaga>().AddAsync(instance, CancellationToken).ConfigureAwait(false);
         try
         {
             await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+            _batch.Loaded = instance;
             return await _factory.CreateSagaConsumeContext(_db, _consumeContext, instance, SagaConsumeContextMode.Insert).ConfigureAwait(false);
         }
         catch (DbUpdateException)
@@ -52,9 +58,13 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
-        var instance = await _loader.LoadAsync(_db, _provider, correlationId, CancellationToken).ConfigureAwait(false);
-        if (instance is null)
-            return null!;
+        if (!_batch.Holds(correlationId, out var instance))
+        {
+            instance = (await _loader.LoadAsync(_db, _provider, correlationId, CancellationToken).ConfigureAwait(false))!;
+            if (instance is null)
+                return null!;
+            _batch.Loaded = instance;
+        }
         return await _factory.CreateSagaConsumeContext(_db, _consumeContext, instance, SagaConsumeContextMode.Load).ConfigureAwait(false);
     }
 
@@ -63,6 +73,7 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
         context.Saga.Version = 1;
         await _db.Set<TSaga>().AddAsync(context.Saga, CancellationToken).ConfigureAwait(false);
         await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+        _batch.Loaded = context.Saga;
     }
 
     public async Task Update(SagaConsumeContext<TSaga> context)
@@ -76,6 +87,7 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
     {
         _db.Set<TSaga>().Remove(context.Saga);
         await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+        _batch.Loaded = null;
     }
 
     public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;
@@ -83,6 +95,7 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
     public Task Undo(SagaConsumeContext<TSaga> context)
     {
         _db.ChangeTracker.Clear();
+        _batch.Loaded = null;
         return Task.CompletedTask;
     }
 

@@ -1,39 +1,43 @@
 using System.Data;
+using System.Data.Common;
 using MassTransit;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace SagaWorkflow.Persistence.Sagas;
 
 /// <summary>
 /// Our EF Core saga repository (MassTransit.EntityFrameworkCore is not in the registry), for any saga with a row loader.
-/// Per message: a fresh DbContext, one ReadCommitted transaction, the saga loaded tracked by its
-/// <see cref="ISagaRowLoader{TSaga}"/>, MassTransit's saga pipe run inside, commit. On PostgreSQL loaders lock the saga
-/// row (FOR UPDATE) first, so orchestrator processes racing for one saga queue behind each other instead of failing on
-/// the version check; SQLite serializes writers by itself (IMMEDIATE transactions). Correlation is by id only.
+/// Per transaction: a fresh DbContext, one ReadCommitted transaction, the saga loaded tracked by its
+/// <see cref="ISagaRowLoader{TSaga}"/>, MassTransit's saga pipe run inside, commit. Messages for a saga that arrive while
+/// a transaction for it is open in this process join it (<see cref="SagaBatch{TSaga}"/>): each runs behind a savepoint,
+/// so one that fails is rolled back alone, and one commit covers the rest. On PostgreSQL loaders lock the saga row
+/// (FOR UPDATE) first, so orchestrator processes racing for one saga queue behind each other instead of failing on the
+/// version check; SQLite serializes writers by itself. Correlation is by id only.
 /// </summary>
 public sealed class SqlSagaRepositoryContextFactory<TSaga>(
     WorkflowDbContextFactory dbContextFactory,
     ISagaRowLoader<TSaga> loader,
-    ISagaConsumeContextFactory<WorkflowDbContext, TSaga> consumeContextFactory) : ISagaRepositoryContextFactory<TSaga>
+    ISagaConsumeContextFactory<WorkflowDbContext, TSaga> consumeContextFactory,
+    SagaBatches<TSaga> batches) : ISagaRepositoryContextFactory<TSaga>
     where TSaga : class, IVersionedSaga
 {
+    private const string MemberSavepoint = "saga_batch_member";
+
     public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
         where T : class
     {
-        var db = dbContextFactory.Create();
-        await using (db.ConfigureAwait(false))
+        var member = new SagaBatchMember<TSaga>(context, (db, batch) =>
+            next.Send(new SqlSagaRepositoryContext<TSaga, T>(db, dbContextFactory.Provider, loader, context, consumeContextFactory, batch)));
+        var batch = batches.Join(context.CorrelationId, member);
+        if (batch is not null)
         {
-            var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, context.CancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                SagaDatabase.Attach(context, db);
-                var repositoryContext = new SqlSagaRepositoryContext<TSaga, T>(db, dbContextFactory.Provider, loader, context, consumeContextFactory);
-                await next.Send(repositoryContext).ConfigureAwait(false);
-                await transaction.CommitAsync(context.CancellationToken).ConfigureAwait(false);
-                SagaDatabase.Committed(context);
-            }
+            var leader = member;
+            while (leader is not null)
+                leader = await ApplyAsync(context.CorrelationId, batch, leader).ConfigureAwait(false);
         }
+        await member.Done.Task.ConfigureAwait(false);
     }
 
     public Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
@@ -41,4 +45,97 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
         throw new NotSupportedException($"{typeof(TSaga).Name} correlates by id only; query correlation is not supported.");
 
     public void Probe(ProbeContext context) => context.Add("persistence", "entity-framework-core (SagaWorkflow)");
+
+    /// <summary>
+    /// One transaction: applies <paramref name="first"/> and every member that queues meanwhile, commits, and completes
+    /// them. Returns the member to lead a fresh transaction when this one failed with members still waiting, else null.
+    /// </summary>
+    private async Task<SagaBatchMember<TSaga>?> ApplyAsync(Guid? correlationId, SagaBatch<TSaga> batch, SagaBatchMember<TSaga> first)
+    {
+        var cancellationToken = first.Context.CancellationToken;
+        var applied = new List<SagaBatchMember<TSaga>>();
+        SagaBatchMember<TSaga>? current = first;
+        WorkflowDbContext? db = null;
+        IDbContextTransaction? transaction = null;
+        try
+        {
+            db = dbContextFactory.Create();
+            transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            batch.Loaded = null;
+            while (current is not null)
+            {
+                // Only a member with others already applied before it needs a savepoint to fail alone.
+                var savepoint = applied.Count > 0;
+                if (savepoint)
+                    await transaction.CreateSavepointAsync(MemberSavepoint, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    SagaDatabase.Attach(current.Context, db);
+                    await current.RunAsync(db, batch).ConfigureAwait(false);
+                    applied.Add(current);
+                }
+                catch (Exception exception)
+                {
+                    // This member's own delivery sees its exception (and retries or faults); the others carry on.
+                    current.Done.TrySetException(exception);
+                    batch.Loaded = null;
+                    db.ChangeTracker.Clear();
+                    if (savepoint)
+                    {
+                        await transaction.RollbackToSavepointAsync(MemberSavepoint, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        // Nothing else in it: PostgreSQL refuses further statements after an error, so start over.
+                        await transaction.DisposeAsync().ConfigureAwait(false);
+                        transaction = null;
+                        transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                current = batches.Next(correlationId, batch);
+            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // Nothing of this transaction is stored: every member in hand fails and is redelivered by its retry policy.
+            current?.Done.TrySetException(exception);
+            foreach (var member in applied)
+                member.Done.TrySetException(exception);
+            return batches.Next(correlationId, batch);
+        }
+        finally
+        {
+            await DisposeQuietlyAsync(transaction, db).ConfigureAwait(false);
+        }
+        foreach (var member in applied)
+        {
+            try
+            {
+                SagaDatabase.Committed(member.Context);
+                member.Done.TrySetResult();
+            }
+            catch (Exception exception)
+            {
+                member.Done.TrySetException(exception);
+            }
+        }
+        return null;
+    }
+
+    // Every member's outcome is decided by now; a rollback that fails on a broken connection leaves nothing behind
+    // (the server drops the transaction with the connection), so a disposal error must not leave members unanswered.
+    private static async Task DisposeQuietlyAsync(IDbContextTransaction? transaction, WorkflowDbContext? db)
+    {
+        try
+        {
+            if (transaction is not null)
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            if (db is not null)
+                await db.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is DbException or InvalidOperationException or IOException)
+        {
+        }
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SagaWorkflow.Persistence.Sagas;
 
 namespace SagaWorkflow.Orchestrator.Metrics;
 
@@ -18,7 +19,8 @@ public static class MetricsEndpoint
         services.AddSingleton(sp =>
         {
             var gauges = sp.GetRequiredService<StateGauges>();
-            return new PrometheusExporter(i => i.Meter == WorkflowMetrics.Meter || i.Meter == gauges.Meter || i.Meter.Name == MassTransitMeter);
+            return new PrometheusExporter(i => i.Meter == WorkflowMetrics.Meter || i.Meter == gauges.Meter || i.Meter == SagaBatchMetrics.Meter
+                || i.Meter.Name == MassTransitMeter);
         });
         return services;
     }

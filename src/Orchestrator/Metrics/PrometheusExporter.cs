@@ -18,6 +18,7 @@ public sealed class PrometheusExporter : IDisposable
 
     private static readonly double[] MillisecondBuckets = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000];
     private static readonly double[] SecondBuckets = MillisecondBuckets.Select(b => b / 1000).ToArray();
+    private static readonly double[] CountBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
     private readonly MeterListener _listener = new();
     private readonly Func<Instrument, bool> _include;
@@ -80,7 +81,12 @@ public sealed class PrometheusExporter : IDisposable
     private static Series NewSeries(Instrument instrument) => instrument switch
     {
         _ when TypeOf(instrument) == "histogram" =>
-            new HistogramSeries(instrument.Unit == "s" ? SecondBuckets : MillisecondBuckets),
+            new HistogramSeries(instrument.Unit switch
+            {
+                "s" => SecondBuckets,
+                ['{', ..] => CountBuckets, // a count such as {message}
+                _ => MillisecondBuckets,
+            }),
         // Observable gauges report a level, observable counters their running total: both are a reading, not an increment.
         _ when IsObservable(instrument) => new GaugeSeries(),
         _ => new SumSeries(),

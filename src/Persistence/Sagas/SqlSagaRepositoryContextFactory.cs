@@ -108,6 +108,7 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
         {
             await DisposeQuietlyAsync(transaction, db).ConfigureAwait(false);
         }
+        SagaBatchMetrics.Committed(typeof(TSaga).Name, applied.Count);
         foreach (var member in applied)
         {
             try

@@ -42,6 +42,9 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
         if (_batch.Holds(instance.CorrelationId, out _))
             return null!; // an earlier message of this batch created it: load it instead
         var entry = await _db.Set<TSaga>().AddAsync(instance, CancellationToken).ConfigureAwait(false);
+        // The one save that may fail and be carried on from (a duplicate start): it alone needs EF's savepoint, without
+        // which PostgreSQL refuses every further statement of the transaction.
+        _db.Database.AutoSavepointsEnabled = true;
         try
         {
             await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
@@ -53,6 +56,10 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
             // Already there (a duplicate start): forget the failed insert so the context can still load and update it.
             entry.State = EntityState.Detached;
             return null!;
+        }
+        finally
+        {
+            _db.Database.AutoSavepointsEnabled = false;
         }
     }
 

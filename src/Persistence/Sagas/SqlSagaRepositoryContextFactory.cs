@@ -60,6 +60,9 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
         try
         {
             db = dbContextFactory.Create();
+            // EF would wrap every save in a savepoint of its own (two more round trips per message) so that a failed save
+            // could be carried on from; here a failed message is rolled back to the batch's savepoint instead.
+            db.Database.AutoSavepointsEnabled = false;
             transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
             batch.Loaded = null;
             while (current is not null)

@@ -71,3 +71,28 @@ ensure_orchestrator() {
 api() {
   curl -fsS -X "$1" -H "Authorization: Bearer $BENCH_API_KEY" -H 'content-type: application/json' ${3:+-d "$3"} "$BENCH_API$2"
 }
+
+# CPU seconds (user + system) used so far by: orchestrator, executor, PostgreSQL (postmaster, live backends and, through
+# the postmaster's child counters, backends that exited), RabbitMQ (beam.smp). One line "name seconds" each.
+cpu_snapshot() {
+  local hz pg_main
+  hz=$(getconf CLK_TCK)
+  ticks() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done; echo "$t"; }
+  pg_main=$(pgrep -o -u postgres -x postgres || true)
+  echo "orchestrator $(ticks "${bench_pids[orchestrator]:-}") $hz"
+  echo "executor $(ticks "${bench_pids[executor]:-}") $hz"
+  echo "postgres $(( $(ticks $(pgrep -u postgres -x postgres)) + $( [ -n "$pg_main" ] && sed 's/.*) //' "/proc/$pg_main/stat" | awk '{print $14 + $15}' || echo 0) )) $hz"
+  echo "rabbitmq $(ticks $(pgrep -f beam.smp)) $hz"
+}
+
+# scenario, seconds, snapshot before, snapshot after: one JSON line with each process's CPU as % of one core.
+cpu_report() {
+  python3 - "$@" <<'PY'
+import json, sys
+scenario, seconds, before, after = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+parse = lambda s: {l.split()[0]: (int(l.split()[1]), int(l.split()[2])) for l in s.splitlines() if l.strip()}
+b, a = parse(before), parse(after)
+print(json.dumps({"scenario": scenario + "-cpu", "seconds": seconds,
+                  **{name: f"{(a[name][0] - b[name][0]) / a[name][1] / seconds:.0%}" for name in a}}))
+PY
+}

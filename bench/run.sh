@@ -36,7 +36,10 @@ bench S0 "$S0_COUNT" "$CONCURRENCY"
 # after it measure the processes as a long-running deployment runs.
 dotnet bench/SagaWorkflow.Bench/bin/Release/net10.0/SagaWorkflow.Bench.dll "$SAGAWORKFLOW_TEST_RABBITMQ" S1 "$WARMUP" "$CONCURRENCY" \
   | sed 's/"scenario":"S1"/"scenario":"S1-warmup"/' | tee -a "$out/results.jsonl"
+cpu_before=$(cpu_snapshot); started=$(date +%s.%N)
 bench S1 "$S1_COUNT" "$CONCURRENCY"
+# What bounds S1: each process's CPU over the scenario, as % of one core (the machine has $(nproc) cores in all).
+cpu_report S1 "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')" "$cpu_before" "$(cpu_snapshot)" | tee -a "$out/results.jsonl"
 bench S1-serial "$S1_SERIAL" "$CONCURRENCY"
 bench S2 "$S2_COUNT" "$CONCURRENCY"
 bench S3 "$S3_COUNT" "$CONCURRENCY"
@@ -55,6 +58,8 @@ print("\n| scenario | count | seconds | rate/s | vs S0 | p50 ms | p99 ms | faile
 for r in rows:
     ratio = f'{r["ratePerSecond"] / base:.0%}' if base else "-"
     print(f'| {r["scenario"]} | {r["count"]} | {r["seconds"]} | {r["ratePerSecond"]} | {ratio} | {r["p50Ms"]} | {r["p99Ms"]} | {r["failed"]} |')
+for r in (r for r in lines if r.get("scenario", "").endswith("-cpu")):
+    print(f'\n{r["scenario"]} over {r["seconds"]:.1f} s, % of one core: ' + ", ".join(f"{k} {v}" for k, v in r.items() if k not in ("scenario", "seconds")))
 failover = [r for r in lines if r.get("scenario", "").startswith("S4")]
 if failover:
     print("\n| scenario | trials | measured | median ms | min ms | max ms |\n| --- | --- | --- | --- | --- | --- |")

@@ -1,7 +1,9 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace SagaWorkflow.Persistence;
 
@@ -11,6 +13,8 @@ namespace SagaWorkflow.Persistence;
 /// </summary>
 public sealed class WorkflowDbContextFactory
 {
+    private const int AutoPreparedStatements = 64;
+
     private readonly Func<WorkflowDbContext> _create;
 
     public WorkflowDbContextFactory(IOptions<PersistenceOptions> options)
@@ -37,9 +41,22 @@ public sealed class WorkflowDbContextFactory
 
     public static DbContextOptions<PostgresWorkflowDbContext> PostgresOptions(string connectionString) =>
         new DbContextOptionsBuilder<PostgresWorkflowDbContext>()
-            .UseNpgsql(connectionString)
+            .UseNpgsql(WithAutoPrepare(connectionString))
             .ConfigureWarnings(IgnoreMissingSnapshot)
             .Options;
+
+    /// <summary>
+    /// Turns on Npgsql's automatic preparation unless the connection string sets it (<c>Max Auto Prepare=0</c> turns it
+    /// off): every saga message runs the same few statements, and preparing them spares PostgreSQL parsing and
+    /// planning each one again. Measured (docs/benchmarks.md): about 40 % less PostgreSQL CPU per workflow.
+    /// </summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+            return connectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
+    }
 
     // Migrations are hand-written (see Migrations/InitialSchema.cs) and ship without a model snapshot, so EF cannot
     // diff the model against them; the schema tests check the tables instead.

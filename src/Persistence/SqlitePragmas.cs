@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace SagaWorkflow.Persistence;
 
 /// <summary>
-/// Several connections write the SQLite file at once (saga partitions, the run verb): WAL lets readers run beside
+/// Several connections write the SQLite file at once (concurrent saga transactions, the run verb): WAL lets readers run beside
 /// the writer, and a busy timeout makes a second writer wait for the lock instead of failing with SQLITE_BUSY.
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor

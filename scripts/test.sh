@@ -121,6 +121,9 @@ create_run_resources() {
   rabbitmqctl -q set_user_tags "$db_user" administrator >/dev/null
   rabbitmqctl -q set_permissions -p "$vhost" "$db_user" '.*' '.*' '.*' >/dev/null
   psql_admin -c "CREATE ROLE \"$db_user\" LOGIN CREATEDB PASSWORD '$secret'"
+  # Tests drop their databases WITH (FORCE); PostgreSQL refuses that to a plain role while an autovacuum worker happens
+  # to be in the database, unless the role may signal backends.
+  psql_admin -c "GRANT pg_signal_backend TO \"$db_user\""
   psql_admin -c "CREATE DATABASE \"$db_name\" OWNER \"$db_user\""
   export SAGAWORKFLOW_TEST_RABBITMQ="amqp://$db_user:$secret@127.0.0.1:5672/$vhost"
   export SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT="http://$db_user:$secret@127.0.0.1:15672"

@@ -23,12 +23,8 @@ internal sealed class SagaBatch<TSaga>
     /// <summary>Called under the batches' lock.</summary>
     public SagaBatchMember<TSaga>? Dequeue() => _waiting.TryDequeue(out var member) ? member : null;
 
-    /// <summary>True when this instance is the one loaded for <paramref name="correlationId"/>.</summary>
-    public bool Holds(Guid correlationId, out TSaga instance)
-    {
-        instance = Loaded!;
-        return Loaded is not null && Loaded.CorrelationId == correlationId;
-    }
+    /// <summary>The loaded instance when it is the saga <paramref name="correlationId"/>, else null.</summary>
+    public TSaga? Find(Guid correlationId) => Loaded?.CorrelationId == correlationId ? Loaded : null;
 }
 
 /// <summary>

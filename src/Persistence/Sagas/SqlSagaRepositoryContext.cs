@@ -39,7 +39,7 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance)
     {
-        if (_batch.Holds(instance.CorrelationId, out _))
+        if (_batch.Find(instance.CorrelationId) is not null)
             return null!; // an earlier message of this batch created it: load it instead
         var entry = await _db.Set<TSaga>().AddAsync(instance, CancellationToken).ConfigureAwait(false);
         // The one save that may fail and be carried on from (a duplicate start): it alone needs EF's savepoint, without
@@ -65,13 +65,10 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
-        if (!_batch.Holds(correlationId, out var instance))
-        {
-            instance = (await _loader.LoadAsync(_db, _provider, correlationId, CancellationToken).ConfigureAwait(false))!;
-            if (instance is null)
-                return null!;
-            _batch.Loaded = instance;
-        }
+        var instance = _batch.Find(correlationId) ?? await _loader.LoadAsync(_db, _provider, correlationId, CancellationToken).ConfigureAwait(false);
+        if (instance is null)
+            return null!;
+        _batch.Loaded = instance;
         return await _factory.CreateSagaConsumeContext(_db, _consumeContext, instance, SagaConsumeContextMode.Load).ConfigureAwait(false);
     }
 

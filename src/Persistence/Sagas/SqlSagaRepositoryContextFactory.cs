@@ -91,7 +91,7 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
                     {
                         // Nothing else in it: PostgreSQL refuses further statements after an error, so start over.
                         await transaction.DisposeAsync().ConfigureAwait(false);
-                        transaction = null;
+                        transaction = null; // should the new BEGIN throw, the finally must not dispose the old one again
                         transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
                     }
                 }

@@ -25,7 +25,7 @@ public static class ScheduleCommand
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddWorkflowPersistence();
-        builder.Services.AddWorkflowScheduling(builder.Configuration, runScheduler: false);
+        builder.Services.AddWorkflowScheduling(builder.Configuration);
         using var host = builder.Build();
         await host.MigrateWorkflowDatabaseAsync(cancellationToken);
         var schedules = host.Services.GetRequiredService<CronSchedules>();

@@ -77,6 +77,7 @@ public static class OrchestratorHosting
                     cfg.ConfigureNodeExecutorEndpoints(context);
             });
         });
+        services.AddWorkflowSchedulerHost();
         if (local)
             services.AddExecutorPresence();
         return builder;

@@ -17,10 +17,11 @@ public static class SchedulingRegistration
 
     public static Uri SchedulerAddress { get; } = new("queue:" + SchedulerQueue);
 
-    /// <param name="services">The container.</param>
-    /// <param name="configuration">Where the database settings come from.</param>
-    /// <param name="runScheduler">False for CLI verbs: they edit schedules in the store but never fire them.</param>
-    public static IServiceCollection AddWorkflowScheduling(this IServiceCollection services, IConfiguration configuration, bool runScheduler = true)
+    /// <summary>
+    /// The Quartz store and jobs. Nothing fires until <see cref="AddWorkflowSchedulerHost"/> runs the scheduler, so CLI
+    /// verbs use this alone to edit schedules in the store.
+    /// </summary>
+    public static IServiceCollection AddWorkflowScheduling(this IServiceCollection services, IConfiguration configuration)
     {
         var persistence = configuration.GetSection(PersistenceOptions.Section).Get<PersistenceOptions>() ?? new PersistenceOptions();
         services.AddSingleton<ScheduledMessageTypes>();
@@ -52,8 +53,18 @@ public static class SchedulingRegistration
                 store.ProvisionSchema();
             });
         });
-        if (runScheduler)
-            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return services;
+    }
+
+    /// <summary>
+    /// Runs the scheduler once the bus is ready. Call it after <c>AddMassTransit</c>: hosted services stop in reverse
+    /// order, so the scheduler (and the jobs it waits for) stops while the bus can still carry their messages.
+    /// </summary>
+    public static IServiceCollection AddWorkflowSchedulerHost(this IServiceCollection services)
+    {
+        services.AddSingleton<BusReadiness>();
+        services.AddBusObserver(sp => sp.GetRequiredService<BusReadiness>());
+        services.AddHostedService<SchedulerHostedService>();
         return services;
     }
 

@@ -48,6 +48,8 @@ public sealed class FailoverSteps(WorkflowSteps steps, TimeProvider time, ILogge
             case Fail:
                 await NodeAttemptLog.SupersededAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Lost, reason, Now);
                 await NodeTimeouts.DisarmAsync(context, node);
+                // A frozen executor that thaws must not carry on with an attempt the workflow has already given up.
+                await NodeTimeouts.CancelOnExecutorsAsync(context, node, reason);
                 await steps.FailAttemptAsync(context, node, reason + " (onExecutorLost: fail)", retryable: false, Now);
                 break;
             default:

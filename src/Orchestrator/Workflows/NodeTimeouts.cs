@@ -31,12 +31,15 @@ public static class NodeTimeouts
 
     /// <summary>Tells every executor to stop this attempt; whichever runs it cancels its token.</summary>
     public static Task CancelOnExecutorsAsync(ConsumeContext context, WorkflowNodeState node, string reason) =>
+        CancelOnExecutorsAsync(context, node.WorkflowId, node.NodeId, node.Attempt, reason);
+
+    public static Task CancelOnExecutorsAsync(ConsumeContext context, Guid workflowId, string nodeId, int attempt, string reason) =>
         context.Publish(new CancelNode
         {
-            WorkflowId = node.WorkflowId,
-            NodeId = node.NodeId,
-            Attempt = node.Attempt,
-            ExecutionId = ExecuteNode.ExecutionIdFor(node.WorkflowId, node.NodeId, node.Attempt),
+            WorkflowId = workflowId,
+            NodeId = nodeId,
+            Attempt = attempt,
+            ExecutionId = ExecuteNode.ExecutionIdFor(workflowId, nodeId, attempt),
             Reason = reason,
         }, context.CancellationToken);
 }

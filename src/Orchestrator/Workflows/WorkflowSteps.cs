@@ -383,6 +383,15 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
             await NodeAttemptLog.LateResultAsync(context, context.Saga.CorrelationId, nodeId, attempt, lateOutcome, executorId, error, at);
             WorkflowMetrics.StaleResult(context, node!.Capability);
         }
+        else if (lateOutcome is null && check != ResultCheck.UnknownNode && !duplicate)
+        {
+            // An attempt the saga has moved past is running somewhere: its CancelNode went out before that executor was
+            // there to hear it (a process started later received the command the lost executor never acknowledged), so
+            // it is told again; otherwise it runs to the end and its side effects happen beside the current attempt's.
+            await NodeTimeouts.CancelOnExecutorsAsync(context, context.Saga.CorrelationId, nodeId, attempt,
+                $"attempt {attempt} started on executor {executorId} after it was superseded (node is {NodeStatusText.Of(node!.State)}, attempt {node.Attempt})");
+        }
+
         return null;
     }
 

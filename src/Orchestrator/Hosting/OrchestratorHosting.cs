@@ -42,8 +42,9 @@ public static class OrchestratorHosting
         services.AddHostedService(sp => sp.GetRequiredService<ExecutorDirectory>());
         services.AddWorkflowPersistence();
         services.AddOptions<OrchestratorOptions>().BindConfiguration(OrchestratorOptions.Section)
-            .Validate(o => o.RedispatchAfter > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero && o.RetryGrace > TimeSpan.Zero,
-                $"{OrchestratorOptions.Section}:RedispatchAfter, :RetryGrace and :SweepInterval must be positive")
+            .Validate(o => o.RedispatchAfter > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero && o.RetryGrace > TimeSpan.Zero
+                    && o.LostExecutorGrace > TimeSpan.Zero,
+                $"{OrchestratorOptions.Section}:RedispatchAfter, :RetryGrace, :LostExecutorGrace and :SweepInterval must be positive")
             .ValidateOnStart();
         services.AddHostedService<StaleDispatchSweeper>();
         services.AddWorkflowScheduling(builder.Configuration);
@@ -56,7 +57,7 @@ public static class OrchestratorHosting
                 .Repository(r => r.UseWorkflowRepository());
             x.AddSagaStateMachine<ExecutorStateMachine, ExecutorState, ExecutorStateDefinition>()
                 .Repository(r => r.UseExecutorRepository());
-            x.AddConsumer<ExecutorLostConsumer>().Endpoint(e => e.Name = ExecutorLostConsumer.QueueName);
+            x.AddConsumer<ExecutorLostConsumer, ExecutorLostConsumerDefinition>();
             x.AddConsumer<SubmitWorkflowConsumer>().ExcludeFromConfigureEndpoints();
             x.AddWorkflowSchedulerConsumers();
             if (local)

@@ -17,6 +17,13 @@ public sealed class OrchestratorOptions
     /// </summary>
     public TimeSpan RetryGrace { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A node still <c>running</c> on an executor that was declared lost (or stopped) this long ago missed its failover
+    /// (the ExecutorLost message failed for good, or an orchestrator died mid-way) and is reassigned by the sweeper.
+    /// Longer than a failover normally takes under load.
+    /// </summary>
+    public TimeSpan LostExecutorGrace { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How often the sweeper looks for such nodes.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -14,7 +14,8 @@ namespace SagaWorkflow.Orchestrator.Recovery;
 /// its ExecuteNode (or, for a retry, the scheduler its timer: see <see cref="OverdueRetriesAsync"/>). Such a node stays <c>dispatched</c> forever, so nodes dispatched longer than
 /// <see cref="OrchestratorOptions.RedispatchAfter"/> ago are handed back to the saga (<see cref="RecoverNode"/>), which
 /// decides under its own concurrency control. Every orchestrator runs one; duplicates are fenced by attempt. A node with a
-/// waiting reason (no executor online can take it) is queued, not lost, so it is left alone.
+/// waiting reason (no executor online can take it) is queued, not lost, so it is left alone. It also reassigns nodes left
+/// running on an executor that is lost or stopped (<see cref="OrphanedAttemptsAsync"/>).
 /// </summary>
 public sealed class StaleDispatchSweeper(
     WorkflowDbContextFactory dbContextFactory,
@@ -48,7 +49,8 @@ public sealed class StaleDispatchSweeper(
         var now = time.GetUtcNow().UtcDateTime;
         var stale = await StaleDispatchesAsync(db, now - options.Value.RedispatchAfter, cancellationToken);
         var overdue = await OverdueRetriesAsync(db, now - options.Value.RetryGrace, cancellationToken);
-        if (stale.Count == 0 && overdue.Count == 0)
+        var orphaned = await OrphanedAttemptsAsync(db, now - options.Value.LostExecutorGrace, cancellationToken);
+        if (stale.Count == 0 && overdue.Count == 0 && orphaned.Count == 0)
             return 0;
 
         var endpoint = await sendEndpoints.GetSendEndpoint(new Uri("queue:" + NodeQueues.WorkflowState));
@@ -68,7 +70,39 @@ public sealed class StaleDispatchSweeper(
                 await endpoint.Send(command, cancellationToken);
         }
 
-        return stale.Count + overdue.Count;
+        if (orphaned.Count > 0)
+        {
+            logger.LogWarning("{Count} workflow(s) have nodes still running on executors lost or stopped more than {Grace} ago; reassigning them",
+                orphaned.Count, options.Value.LostExecutorGrace);
+            foreach (var command in orphaned)
+                await endpoint.Send(command, cancellationToken);
+        }
+
+        return stale.Count + overdue.Count + orphaned.Count;
+    }
+
+    /// <summary>
+    /// The gap in failover itself: nodes still <c>running</c> on an executor that was declared lost, or stopped, before
+    /// <paramref name="cutoff"/> (its ExecutorLost ended in the error queue, or the orchestrator handling it died). One
+    /// <see cref="ReassignNodes"/> per workflow and executor; the saga moves only attempts still held by that executor, so
+    /// a failover that did happen meanwhile makes this a no-op.
+    /// </summary>
+    public static async Task<List<ReassignNodes>> OrphanedAttemptsAsync(WorkflowDbContext db, DateTime cutoff, CancellationToken cancellationToken)
+    {
+        var rows = await db.Nodes
+            .Where(n => n.State == NodeStatus.Running && db.Executors.Any(e => e.ExecutorId == n.ExecutorId
+                && ((e.CurrentState == "Lost" && e.LostAt < cutoff) || (e.CurrentState == "Stopped" && e.StoppedAt < cutoff))))
+            .OrderBy(n => n.StartedAt)
+            .Take(BatchSize)
+            .Select(n => new { n.WorkflowId, n.NodeId, n.Attempt, ExecutorId = n.ExecutorId! })
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(r => (r.WorkflowId, r.ExecutorId))
+            .Select(g => new ReassignNodes
+            {
+                WorkflowId = g.Key.WorkflowId, ExecutorId = g.Key.ExecutorId, Reason = "its failover did not happen (found by the orchestrator's sweeper)",
+                Attempts = g.Select(r => new NodeAttemptRef { NodeId = r.NodeId, Attempt = r.Attempt }).ToList(),
+            })
+            .ToList();
     }
 
     /// <summary>Nodes still <c>dispatched</c> since before <paramref name="cutoff"/> without a waiting reason.</summary>

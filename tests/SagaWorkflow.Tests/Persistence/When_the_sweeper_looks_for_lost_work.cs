@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SagaWorkflow.Orchestrator.Recovery;
 using SagaWorkflow.Persistence;
+using SagaWorkflow.Persistence.Executors;
 using SagaWorkflow.Persistence.Workflows;
 
 namespace SagaWorkflow.Tests.Persistence;
@@ -40,6 +41,57 @@ public sealed class When_the_sweeper_looks_for_lost_work : IAsyncLifetime
 
         var retry = Assert.Single(overdue);
         Assert.Equal((lost, "r", 2), (retry.WorkflowId, retry.NodeId, retry.Attempt));
+    }
+
+    [Fact]
+    public async Task Nodes_left_running_on_an_executor_lost_or_stopped_past_the_grace_are_found_grouped_by_workflow_and_executor()
+    {
+        await AddExecutorAsync("lost-long-ago", "Lost", Now.AddMinutes(-1));
+        await AddExecutorAsync("stopped-long-ago", "Stopped", Now.AddMinutes(-1));
+        await AddExecutorAsync("lost-just-now", "Lost", Now.AddSeconds(-1));
+        await AddExecutorAsync("online", "Online", null);
+        var orphaned = await AddRunningAsync(("a", "lost-long-ago", 2), ("b", "lost-long-ago", 1), ("c", "stopped-long-ago", 1));
+        await AddRunningAsync(("a", "lost-just-now", 1), ("b", "online", 1));
+        await AddRunningAsync(("a", "never-registered", 1));
+
+        await using var db = _factory.Create();
+        var found = await StaleDispatchSweeper.OrphanedAttemptsAsync(db, Now.AddSeconds(-15), CancellationToken.None);
+
+        Assert.All(found, r => Assert.Equal(orphaned, r.WorkflowId));
+        var lost = Assert.Single(found, r => r.ExecutorId == "lost-long-ago");
+        Assert.Equal(["a/2", "b/1"], lost.Attempts.Select(a => $"{a.NodeId}/{a.Attempt}").Order());
+        var stopped = Assert.Single(found, r => r.ExecutorId == "stopped-long-ago");
+        Assert.Equal("c", Assert.Single(stopped.Attempts).NodeId);
+        Assert.Equal(2, found.Count);
+    }
+
+    private async Task AddExecutorAsync(string id, string state, DateTime? at)
+    {
+        await using var db = _factory.Create();
+        db.Executors.Add(new ExecutorState
+        {
+            CorrelationId = Guid.NewGuid(), ExecutorId = id, CurrentState = state, FirstSeenAt = Now.AddHours(-1), Version = 1,
+            LostAt = state == "Lost" ? at : null, StoppedAt = state == "Stopped" ? at : null,
+        });
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<Guid> AddRunningAsync(params (string Node, string Executor, int Attempt)[] nodes)
+    {
+        await using var db = _factory.Create();
+        var workflow = new WorkflowState
+        {
+            CorrelationId = Guid.NewGuid(), CurrentState = "Running", DefinitionName = "w", DefinitionVersion = 1, DefinitionJson = "{}",
+            CreatedAt = Now, UpdatedAt = Now, Version = 1,
+            Nodes = nodes.Select((n, i) => new WorkflowNodeState
+            {
+                NodeId = n.Node, Ordinal = i, Capability = "http", State = NodeStatus.Running, Attempt = n.Attempt, MaxAttempts = 3,
+                ExecutorId = n.Executor, StartedAt = Now.AddMinutes(-2),
+            }).ToList(),
+        };
+        db.Workflows.Add(workflow);
+        await db.SaveChangesAsync();
+        return workflow.CorrelationId;
     }
 
     private async Task<Guid> AddAsync(string state, DateTime nextAttemptAt, int attempt)

@@ -1,0 +1,64 @@
+namespace SagaWorkflow.Tests.Integration;
+
+/// <summary>
+/// The failover promise under load: with many workflows in flight, one executor is killed and another frozen; every
+/// workflow still completes, every node has exactly one applied success (its current attempt), and SQL shows the
+/// fenced-off attempts.
+/// </summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class When_executors_fail_under_load
+{
+    private const int Workflows = 60;
+    private const int ChainLength = 3;
+
+    [IntegrationFact]
+    public async Task Killing_one_and_freezing_another_loses_no_node_and_applies_none_twice()
+    {
+        await using var environment = await IntegrationEnvironment.CreateAsync();
+        var settings = environment.ProcessSettings();
+        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
+        await using var killed = await ServiceProcess.ExecutorAsync("executor-killed", settings, "delay", concurrency: 8);
+        await using var frozen = await ServiceProcess.ExecutorAsync("executor-frozen", settings, "delay", concurrency: 8);
+        await using var survivor = await ServiceProcess.ExecutorAsync("executor-survivor", settings, "delay", concurrency: 8);
+        foreach (var executor in new[] { killed, frozen, survivor })
+            await Failover.WaitForExecutorAsync(environment, executor.Name, "Online", TimeSpan.FromSeconds(30));
+
+        await Shapes.SubmitAllAsync(environment, Enumerable.Range(0, Workflows).Select(_ => Shapes.Chain(ChainLength, "delay", new { ms = 1000 })));
+        // Strike mid-run: some nodes done, both victims holding running nodes.
+        await Eventually.WaitUntilAsync(
+            async () => await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE state = 'succeeded'") >= 20
+                && await RunningOnAsync(environment, killed.Name) > 0 && await RunningOnAsync(environment, frozen.Name) > 0,
+            TimeSpan.FromMinutes(1), () => Task.FromResult("the run never had both victims busy after 20 nodes"));
+        await killed.KillHard();
+        await frozen.Freeze();
+
+        await Shapes.WaitForFinishedAsync(environment, Workflows, TimeSpan.FromMinutes(3));
+        var states = await environment.QueryAsync("SELECT current_state, COUNT(*) FROM workflow_instances GROUP BY current_state");
+        Assert.Equal(["Completed", (long)Workflows], Assert.Single(states));
+        Assert.Equal(Workflows * ChainLength, await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE state = 'succeeded'"));
+        // Exactly one applied (not late) success per node, and it is the node's current attempt.
+        var doubles = await environment.QueryAsync("""
+            SELECT n.workflow_id, n.node_id, n.attempt, COUNT(a.attempt) FROM workflow_nodes n
+            LEFT JOIN node_attempts a ON a.workflow_id = n.workflow_id AND a.node_id = n.node_id AND a.outcome = 'succeeded' AND NOT a.arrived_late
+            GROUP BY n.workflow_id, n.node_id, n.attempt
+            HAVING COUNT(a.attempt) <> 1 OR MIN(a.attempt) <> n.attempt
+            """);
+        Assert.True(doubles.Count == 0, "nodes without exactly one applied success: " + string.Join("; ", doubles.Select(r => string.Join(" ", r))));
+        // The frozen executor's running attempts were superseded (attempt + 1 elsewhere) and it was declared lost.
+        Assert.True(await environment.CountAsync($"SELECT COUNT(*) FROM node_attempts WHERE executor_id = '{frozen.Name}' AND outcome = 'lost'") > 0);
+        Assert.True(await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE failovers > 0") > 0);
+        await Failover.WaitForExecutorAsync(environment, killed.Name, "Lost", TimeSpan.FromSeconds(30));
+        Assert.Equal("Lost", (await environment.QueryAsync($"SELECT current_state FROM executors WHERE executor_id = '{frozen.Name}'")).Single()[0]);
+
+        // Thawed, it finishes or cancels what it held: those results are recorded as late and change nothing.
+        await frozen.Thaw();
+        await Eventually.WaitUntilAsync(
+            async () => await environment.CountAsync($"SELECT COUNT(*) FROM node_attempts WHERE executor_id = '{frozen.Name}' AND arrived_late") > 0,
+            TimeSpan.FromSeconds(60), () => Task.FromResult("the thawed executor's late results were never recorded"));
+        Assert.Equal(Workflows * ChainLength, await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE state = 'succeeded'"));
+        Assert.Equal(Workflows, await environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE current_state = 'Completed'"));
+    }
+
+    private static Task<long> RunningOnAsync(IntegrationEnvironment environment, string executorId) =>
+        environment.CountAsync($"SELECT COUNT(*) FROM workflow_nodes WHERE state = 'running' AND executor_id = '{executorId}'");
+}

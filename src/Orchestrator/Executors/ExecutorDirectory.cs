@@ -9,7 +9,15 @@ namespace SagaWorkflow.Orchestrator.Executors;
 /// <summary>Says why a node will wait in its queue (no executor online can take it), or null when one can.</summary>
 public interface IExecutorDirectory
 {
-    Task<string?> WaitingReasonAsync(string capability, string? pool, string? executor, CancellationToken cancellationToken);
+    /// <param name="capability">The node's capability.</param>
+    /// <param name="pool">The pool it targets, if any.</param>
+    /// <param name="executor">The executor it targets, if any.</param>
+    /// <param name="goneExecutor">
+    /// An executor known to be gone though the view may still list it online: the one a failover or handover takes the node
+    /// from, whose row turned Lost or Draining a moment ago.
+    /// </param>
+    /// <param name="cancellationToken">Stops a refresh of the view.</param>
+    Task<string?> WaitingReasonAsync(string capability, string? pool, string? executor, string? goneExecutor, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -29,9 +37,10 @@ public sealed class ExecutorDirectory(
 
     private volatile Snapshot? _snapshot;
 
-    public async Task<string?> WaitingReasonAsync(string capability, string? pool, string? executor, CancellationToken cancellationToken)
+    public async Task<string?> WaitingReasonAsync(string capability, string? pool, string? executor, string? goneExecutor,
+        CancellationToken cancellationToken)
     {
-        var reason = _snapshot is { } snapshot ? ReasonIn(snapshot.Online, capability, pool, executor) : "";
+        var reason = _snapshot is { } snapshot ? ReasonIn(snapshot.Online, capability, pool, executor, goneExecutor) : "";
         if (reason is null || (_snapshot is { } current && time.GetUtcNow() - current.ReadAt < FreshEnough))
             return reason;
         try
@@ -45,11 +54,12 @@ public sealed class ExecutorDirectory(
             return null;
         }
 
-        return ReasonIn(_snapshot!.Online, capability, pool, executor);
+        return ReasonIn(_snapshot!.Online, capability, pool, executor, goneExecutor);
     }
 
-    private static string? ReasonIn(IReadOnlyList<OnlineExecutor> online, string capability, string? pool, string? executor)
+    private static string? ReasonIn(IReadOnlyList<OnlineExecutor> all, string capability, string? pool, string? executor, string? goneExecutor)
     {
+        var online = goneExecutor is null ? all : all.Where(e => e.ExecutorId != goneExecutor).ToList();
         if (executor is not null)
         {
             var named = online.FirstOrDefault(e => e.ExecutorId == executor);

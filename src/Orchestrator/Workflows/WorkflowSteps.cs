@@ -228,7 +228,7 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
         node.Failovers++;
         WorkflowMetrics.Failover(context, node.Capability);
         Touch(context.Saga);
-        await DispatchAsync(context, new WorkflowGraph(context.Saga.Nodes), [node]);
+        await DispatchAsync(context, new WorkflowGraph(context.Saga.Nodes), [node], goneExecutor: node.ExecutorId);
     }
 
     /// <summary>The workflow deadline passed: running attempts are told to stop, nothing more runs, the run fails.</summary>
@@ -335,10 +335,11 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
     /// <summary>
     /// Sends the next attempt of each node. While paused, pending nodes and due retries are held back (they are new
     /// work); re-dispatches of attempts already under way (failover, recovery) go ahead. Resume and retry pass
-    /// <c>evenIfPaused</c> for the nodes they release.
+    /// <c>evenIfPaused</c> for the nodes they release; a failover passes the executor it takes them from
+    /// (<paramref name="goneExecutor"/>), so the waiting reason does not count it as online.
     /// </summary>
     internal async Task DispatchAsync(BehaviorContext<WorkflowState> context, WorkflowGraph graph, IReadOnlyList<WorkflowNodeState> nodes,
-        bool evenIfPaused = false)
+        bool evenIfPaused = false, string? goneExecutor = null)
     {
         if (!evenIfPaused && WorkflowControlSteps.IsPaused(context.Saga))
             nodes = nodes.Where(n => n.State is not (NodeStatus.Pending or NodeStatus.Retrying)).ToList();
@@ -349,7 +350,7 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
             node.DispatchedAt = Now;
             node.StartedAt = null;
             node.ExecutorId = null;
-            node.WaitingReason = await directory.WaitingReasonAsync(node.Capability, node.Pool, node.TargetExecutor, context.CancellationToken);
+            node.WaitingReason = await directory.WaitingReasonAsync(node.Capability, node.Pool, node.TargetExecutor, goneExecutor, context.CancellationToken);
             NodeAttemptLog.Dispatched(context, node, Now);
         }
 

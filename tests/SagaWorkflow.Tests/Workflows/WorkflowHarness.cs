@@ -84,6 +84,6 @@ public sealed class WorkflowHarness : IAsyncDisposable
 /// <summary>The harness has no executor registry: every node is taken to have an executor, so none gets a waiting reason.</summary>
 internal sealed class EveryExecutorOnline : IExecutorDirectory
 {
-    public Task<string?> WaitingReasonAsync(string capability, string? pool, string? executor, CancellationToken cancellationToken) =>
+    public Task<string?> WaitingReasonAsync(string capability, string? pool, string? executor, string? goneExecutor, CancellationToken cancellationToken) =>
         Task.FromResult<string?>(null);
 }

@@ -55,11 +55,23 @@ submit_workflow() {
 export BENCH_API_KEY=bench-admin-key-0123456789
 export BENCH_API=http://127.0.0.1:5080
 
+# The services to run against: when SAGAWORKFLOW_TEST_RABBITMQ, SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT and
+# SAGAWORKFLOW_TEST_POSTGRES are all already set, use them (a vhost and database made by hand, or by an earlier
+# `scripts/test.sh --services-only`); otherwise start the services and get a fresh vhost and database from that script,
+# which also removes leftover sagaworkflow-test-* vhosts and databases, those of a test run still going included.
+use_services() {
+  if [ -n "${SAGAWORKFLOW_TEST_RABBITMQ:-}" ] && [ -n "${SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT:-}" ] && [ -n "${SAGAWORKFLOW_TEST_POSTGRES:-}" ]; then
+    echo "using the services in SAGAWORKFLOW_TEST_RABBITMQ / _RABBITMQ_MANAGEMENT / _POSTGRES (vhost ${SAGAWORKFLOW_TEST_RABBITMQ##*/})" >&2
+    return 0
+  fi
+  eval "$(scripts/test.sh --services-only | grep '^export')"
+}
+
 # Unless bench/run.sh already did (S_ORCHESTRATOR=running): services, a Release build, and one orchestrator with the
 # benchmark API key, on the same settings as bench/run.sh.
 ensure_orchestrator() {
   if [ "${S_ORCHESTRATOR:-}" = running ]; then return 0; fi
-  eval "$(scripts/test.sh --services-only | grep '^export')"
+  use_services
   dotnet build SagaWorkflow.sln -c Release -nologo -v q >/dev/null
   export Transport__Kind=RabbitMq RabbitMq__Uri="$SAGAWORKFLOW_TEST_RABBITMQ" Database__Provider=Postgres \
          Database__ConnectionString="$SAGAWORKFLOW_TEST_POSTGRES" Logging__LogLevel__Default=Warning \

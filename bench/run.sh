@@ -4,7 +4,9 @@
 # markdown table; S4 (failover) runs bench/failover.sh with two more executors (S4=0 skips it). Counts default to the
 # figures of issue 7; override for a quick run, e.g. S1_COUNT=2000 bench/run.sh.
 # PG_TUNED=1 runs with synchronous_commit=off on the benchmark database.
-# Services stay running afterwards; stop them with:
+# With SAGAWORKFLOW_TEST_RABBITMQ, SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT and SAGAWORKFLOW_TEST_POSTGRES all set it runs
+# against them; otherwise it calls scripts/test.sh --services-only (which removes leftover sagaworkflow-test-* vhosts
+# and databases first). Services stay running afterwards; stop them with:
 #   RABBITMQ_NODENAME=rabbit@localhost rabbitmqctl shutdown; pg_ctlcluster 15 main stop
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,15 +14,15 @@ cd "$(dirname "$0")/.."
 S0_COUNT=${S0_COUNT:-20000}; S1_COUNT=${S1_COUNT:-20000}; S1_SERIAL=${S1_SERIAL:-200}
 S2_COUNT=${S2_COUNT:-2000}; S3_COUNT=${S3_COUNT:-20}; CONCURRENCY=${CONCURRENCY:-50}; WARMUP=${WARMUP:-5000}
 
-eval "$(scripts/test.sh --services-only | grep '^export')"
+out="$(mktemp -d)"; export BENCH_LOGS="$out"
+source bench/processes.sh
+use_services
 dotnet build SagaWorkflow.sln -c Release -nologo -v q >/dev/null
 if [ "${PG_TUNED:-0}" = 1 ]; then
   # Tuned variant: commits return before the WAL reaches disk (a crash can lose the last few ms of commits).
   db=$(echo "$SAGAWORKFLOW_TEST_POSTGRES" | sed -E 's/.*Database=([^;]*).*/\1/')
   runuser -u postgres -- psql -X -q -c "ALTER DATABASE \"$db\" SET synchronous_commit = off"
 fi
-out="$(mktemp -d)"; export BENCH_LOGS="$out"
-source bench/processes.sh
 export Transport__Kind=RabbitMq RabbitMq__Uri="$SAGAWORKFLOW_TEST_RABBITMQ" Database__Provider=Postgres \
        Database__ConnectionString="$SAGAWORKFLOW_TEST_POSTGRES" Logging__LogLevel__Default=Warning Logging__LogLevel__MassTransit=Information \
        Api__Keys__0__Name=bench Api__Keys__0__Key="$BENCH_API_KEY"

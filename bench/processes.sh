@@ -18,6 +18,20 @@ start_process() {
 }
 process_pid() { echo "${bench_pids[$1]}"; }
 
+# name[, seconds]: SIGTERM (an executor drains, then exits) and waits until the process is gone; KILL after the timeout
+# (default 60 s, above an executor's 25 s drain deadline plus its 10 s of goodbye).
+stop_process() {
+  local name=$1 timeout=${2:-60} pid=${bench_pids[$1]:-}
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  # Gone, or a zombie not reaped yet (it was disowned).
+  if ! wait_until "$timeout" "! kill -0 $pid 2>/dev/null || [ \"\$(awk '{print \$3}' /proc/$pid/stat 2>/dev/null)\" = Z ]"; then
+    echo "$name (pid $pid) did not stop within $timeout s of SIGTERM: killing it" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  unset "bench_pids[$name]"
+}
+
 # seconds, shell condition: polls the condition every 50 ms; fails naming it when it never holds.
 wait_until() {
   local deadline=$(( $(date +%s) + $1 ))
@@ -84,8 +98,9 @@ api() {
   curl -fsS -X "$1" -H "Authorization: Bearer $BENCH_API_KEY" -H 'content-type: application/json' ${3:+-d "$3"} "$BENCH_API$2"
 }
 
-# CPU seconds (user + system) used so far by: orchestrator, executor, PostgreSQL (postmaster, live backends and, through
-# the postmaster's child counters, backends that exited), RabbitMQ (beam.smp). One line "name seconds" each.
+# CPU seconds (user + system) used so far by: orchestrator, executor (and executor-2 while it runs), PostgreSQL
+# (postmaster, live backends and, through the postmaster's child counters, backends that exited), RabbitMQ (beam.smp).
+# One line "name ticks ticks-per-second" each.
 cpu_snapshot() {
   local hz pg_main
   hz=$(getconf CLK_TCK)
@@ -93,6 +108,7 @@ cpu_snapshot() {
   pg_main=$(pgrep -o -u postgres -x postgres || true)
   echo "orchestrator $(ticks "${bench_pids[orchestrator]:-}") $hz"
   echo "executor $(ticks "${bench_pids[executor]:-}") $hz"
+  if [ -n "${bench_pids[executor-2]:-}" ]; then echo "executor-2 $(ticks "${bench_pids[executor-2]}") $hz"; fi
   echo "postgres $(( $(ticks $(pgrep -u postgres -x postgres)) + $( [ -n "$pg_main" ] && sed 's/.*) //' "/proc/$pg_main/stat" | awk '{print $14 + $15}' || echo 0) )) $hz"
   echo "rabbitmq $(ticks $(pgrep -f beam.smp)) $hz"
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the benchmark scenarios against real RabbitMQ + PostgreSQL started the same way the tests start them, with one
 # orchestrator and one executor process (concurrency 50) in Release, and prints one JSON line per scenario plus a
-# markdown table; S4 (failover) runs bench/failover.sh with two more executors (S4=0 skips it). Counts default to the
-# figures of issue 7; override for a quick run, e.g. S1_COUNT=2000 bench/run.sh.
+# markdown table; S1 runs again with a second executor process (S1-2exec); S4 (failover) runs bench/failover.sh with two
+# more executors (S4=0 skips it), S5 bench/cron.sh, S6 bench/scale.sh. Counts default to the figures of issue 7;
+# override for a quick run, e.g. S1_COUNT=2000 bench/run.sh.
 # PG_TUNED=1 runs with synchronous_commit=off on the benchmark database.
 # With SAGAWORKFLOW_TEST_RABBITMQ, SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT and SAGAWORKFLOW_TEST_POSTGRES all set it runs
 # against them; otherwise it calls scripts/test.sh --services-only (which removes leftover sagaworkflow-test-* vhosts
@@ -31,17 +32,33 @@ start_process executor dotnet src/Executors/bin/Release/net10.0/SagaWorkflow.Exe
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "versions: dotnet $(dotnet --version), RabbitMQ $(rabbitmqctl -q version), $(psql --version | cut -d' ' -f3 | sed 's/^/PostgreSQL /'), synchronous_commit $([ "${PG_TUNED:-0}" = 1 ] && echo off || echo 'on (default)'), durable queues"
-bench() { dotnet bench/SagaWorkflow.Bench/bin/Release/net10.0/SagaWorkflow.Bench.dll "$SAGAWORKFLOW_TEST_RABBITMQ" "$@" | tee -a "$out/results.jsonl"; }
+# scenario name to report, driver arguments: one driver run, its JSON line renamed (the driver knows S1, not S1-2exec).
+bench_as() {
+  local name=$1; shift
+  dotnet bench/SagaWorkflow.Bench/bin/Release/net10.0/SagaWorkflow.Bench.dll "$SAGAWORKFLOW_TEST_RABBITMQ" "$@" \
+    | sed "s/\"scenario\":\"$1\"/\"scenario\":\"$name\"/" | tee -a "$out/results.jsonl"
+}
+bench() { bench_as "$1" "$@"; }
+# scenario name, driver arguments: the scenario, then each process's CPU over it as % of one core (what bounds it; the
+# header's nproc says how many cores there are in all).
+bench_with_cpu() {
+  local name=$1 cpu_before started; shift
+  cpu_before=$(cpu_snapshot); started=$(date +%s.%N)
+  bench_as "$name" "$@"
+  cpu_report "$name" "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')" "$cpu_before" "$(cpu_snapshot)" | tee -a "$out/results.jsonl"
+}
 bench S0 "$S0_COUNT" "$CONCURRENCY"
 # Warm-up: the first few thousand workflows run on code still being JIT-compiled and re-tiered (measured: the first
 # 4,000 at ~230/s, the next 4,000 at ~400/s on the same processes). Its rate is reported as S1-warmup; the scenarios
 # after it measure the processes as a long-running deployment runs.
-dotnet bench/SagaWorkflow.Bench/bin/Release/net10.0/SagaWorkflow.Bench.dll "$SAGAWORKFLOW_TEST_RABBITMQ" S1 "$WARMUP" "$CONCURRENCY" \
-  | sed 's/"scenario":"S1"/"scenario":"S1-warmup"/' | tee -a "$out/results.jsonl"
-cpu_before=$(cpu_snapshot); started=$(date +%s.%N)
-bench S1 "$S1_COUNT" "$CONCURRENCY"
-# What bounds S1: each process's CPU over the scenario, as % of one core (the machine has $(nproc) cores in all).
-cpu_report S1 "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')" "$cpu_before" "$(cpu_snapshot)" | tee -a "$out/results.jsonl"
+bench_as S1-warmup S1 "$WARMUP" "$CONCURRENCY"
+bench_with_cpu S1 S1 "$S1_COUNT" "$CONCURRENCY"
+# S1 again with a second noop executor process on the same settings (the issue's "then 2 executors"); it is fresh, not
+# warmed up, which costs little (an executor's CPU is a few % of S1's). Stopped afterwards (SIGTERM: it drains and
+# exits) so the later scenarios run on the one-executor setup the table describes.
+start_process executor-2 dotnet src/Executors/bin/Release/net10.0/SagaWorkflow.Executors.dll --capabilities noop --concurrency "$CONCURRENCY"
+bench_with_cpu S1-2exec S1 "$S1_COUNT" "$CONCURRENCY"
+stop_process executor-2
 bench S1-serial "$S1_SERIAL" "$CONCURRENCY"
 bench S2 "$S2_COUNT" "$CONCURRENCY"
 bench S3 "$S3_COUNT" "$CONCURRENCY"

@@ -5,6 +5,8 @@
 # more executors (S4=0 skips it), S5 bench/cron.sh, S6 bench/scale.sh. Counts default to the figures of issue 7;
 # override for a quick run, e.g. S1_COUNT=2000 bench/run.sh.
 # PG_TUNED=1 runs with synchronous_commit=off on the benchmark database.
+# The first JSON line (scenario "run") records the machine, versions and load average; the last ("run-end") the load
+# average and the run's duration.
 # With SAGAWORKFLOW_TEST_RABBITMQ, SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT and SAGAWORKFLOW_TEST_POSTGRES all set it runs
 # against them; otherwise it calls scripts/test.sh --services-only (which removes leftover sagaworkflow-test-* vhosts
 # and databases first). Services stay running afterwards; stop them with:
@@ -15,6 +17,7 @@ cd "$(dirname "$0")/.."
 S0_COUNT=${S0_COUNT:-20000}; S1_COUNT=${S1_COUNT:-20000}; S1_SERIAL=${S1_SERIAL:-200}
 S2_COUNT=${S2_COUNT:-2000}; S3_COUNT=${S3_COUNT:-20}; CONCURRENCY=${CONCURRENCY:-50}; WARMUP=${WARMUP:-5000}
 
+run_started=$(date +%s.%N); load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 out="$(mktemp -d)"; export BENCH_LOGS="$out"
 source bench/processes.sh
 use_services
@@ -30,8 +33,24 @@ export Transport__Kind=RabbitMq RabbitMq__Uri="$SAGAWORKFLOW_TEST_RABBITMQ" Data
 start_process orchestrator dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
 start_process executor dotnet src/Executors/bin/Release/net10.0/SagaWorkflow.Executors.dll --capabilities noop --concurrency "$CONCURRENCY"
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "versions: dotnet $(dotnet --version), RabbitMQ $(rabbitmqctl -q version), $(psql --version | cut -d' ' -f3 | sed 's/^/PostgreSQL /'), synchronous_commit $([ "${PG_TUNED:-0}" = 1 ] && echo off || echo 'on (default)'), durable queues"
+# The run header: what the figures were measured on. Server versions and settings are asked of the servers themselves
+# (synchronous_commit of a new session on the benchmark database, so PG_TUNED's ALTER DATABASE shows).
+(use_postgres_env "$SAGAWORKFLOW_TEST_POSTGRES"
+ python3 - "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
+   "$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo true || echo false)" "$(nproc)" \
+   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$load_at_start" "$(dotnet --version)" \
+   "$(curl -fsS "$SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT/api/overview" | python3 -c 'import json, sys; print(json.load(sys.stdin)["rabbitmq_version"])')" \
+   "$(sql 'SHOW server_version')" \
+   "$(sed -nE 's:.*<MassTransitVersion>([^<]*)</MassTransitVersion>.*:\1:p' Directory.Packages.props)" \
+   "$(sql 'SHOW synchronous_commit')" "$CONCURRENCY" <<'PY'
+import json, sys
+date, commit, dirty, cores, cpu, load, dotnet, rabbitmq, postgres, masstransit, sync_commit, concurrency = sys.argv[1:]
+print(json.dumps({"scenario": "run", "date": date, "commit": commit, "uncommittedChanges": dirty == "true",
+                  "nproc": int(cores), "cpuModel": cpu, "loadAverage": [float(x) for x in load.split()], "dotnet": dotnet,
+                  "rabbitmq": rabbitmq, "postgres": postgres, "massTransit": masstransit, "synchronousCommit": sync_commit,
+                  "executorConcurrency": int(concurrency), "durableQueues": True}))
+PY
+) | tee -a "$out/results.jsonl"
 # scenario name to report, driver arguments: one driver run, its JSON line renamed (the driver knows S1, not S1-2exec).
 bench_as() {
   local name=$1; shift
@@ -68,9 +87,21 @@ if [ "${S4:-1}" = 1 ]; then bench/failover.sh | tee -a "$out/results.jsonl"; fi
 if [ "${S5:-1}" = 1 ]; then bench/cron.sh | tee -a "$out/results.jsonl"; fi
 if [ "${S6:-1}" = 1 ]; then bench/scale.sh | tee -a "$out/results.jsonl"; fi
 
+python3 -c 'import json, sys; print(json.dumps({"scenario": "run-end", "date": sys.argv[1], "seconds": round(float(sys.argv[2]), 1),
+                   "loadAverage": [float(x) for x in sys.argv[3].split()]}))' \
+  "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(awk -v s="$run_started" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/results.jsonl"
+
 python3 - "$out/results.jsonl" <<'PY'
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+by = {r["scenario"]: r for r in lines if "scenario" in r}
+run = by.get("run")
+if run:
+    print(f'\nrun {run["date"]}, commit {run["commit"][:12]}{" (with uncommitted changes)" if run["uncommittedChanges"] else ""}: '
+          f'{run["nproc"]} cores ({run["cpuModel"]}), load average {" / ".join(map(str, run["loadAverage"]))} at start; '
+          f'.NET {run["dotnet"]}, RabbitMQ {run["rabbitmq"]}, PostgreSQL {run["postgres"]} (synchronous_commit = '
+          f'{run["synchronousCommit"]}), MassTransit {run["massTransit"]}, executor concurrency {run["executorConcurrency"]}, durable queues')
 rows = [r for r in lines if "ratePerSecond" in r]
 base = next((r["ratePerSecond"] for r in rows if r["scenario"] == "S0"), None)
 print("\n| scenario | count | seconds | rate/s | vs S0 | p50 ms | p99 ms | failed |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -84,4 +115,6 @@ if failover:
     print("\n| scenario | trials | measured | median ms | min ms | max ms |\n| --- | --- | --- | --- | --- | --- |")
     for r in failover:
         print(f'| {r["scenario"]} | {r["trials"]} | {r["field"]} | {r["medianMs"]} | {r["minMs"]} | {r["maxMs"]} |')
+if end := by.get("run-end"):
+    print(f'\nrun took {end["seconds"]} s; load average {" / ".join(map(str, end["loadAverage"]))} at the end')
 PY

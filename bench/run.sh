@@ -82,7 +82,7 @@ bench S1-serial "$S1_SERIAL" "$CONCURRENCY"
 bench S2 "$S2_COUNT" "$CONCURRENCY"
 bench S3 "$S3_COUNT" "$CONCURRENCY"
 bench S3-single 3 "$CONCURRENCY"
-export S_ORCHESTRATOR=running
+export S_ORCHESTRATOR=running BENCH_ORCHESTRATOR_PID="$(process_pid orchestrator)"
 if [ "${S4:-1}" = 1 ]; then bench/failover.sh | tee -a "$out/results.jsonl"; fi
 if [ "${S5:-1}" = 1 ]; then bench/cron.sh | tee -a "$out/results.jsonl"; fi
 if [ "${S6:-1}" = 1 ]; then bench/scale.sh | tee -a "$out/results.jsonl"; fi
@@ -92,6 +92,7 @@ python3 -c 'import json, sys; print(json.dumps({"scenario": "run-end", "date": s
   "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(awk -v s="$run_started" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')" \
   "$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/results.jsonl"
 
+# The tables of docs/benchmarks.md, from the JSON lines.
 python3 - "$out/results.jsonl" <<'PY'
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
@@ -115,6 +116,24 @@ if failover:
     print("\n| scenario | trials | measured | median ms | min ms | max ms |\n| --- | --- | --- | --- | --- | --- |")
     for r in failover:
         print(f'| {r["scenario"]} | {r["trials"]} | {r["field"]} | {r["medianMs"]} | {r["minMs"]} | {r["maxMs"]} |')
+if s5 := by.get("S5"):
+    print(f'\n| S5 ({s5["fires"]} fires, {s5["skipped"]} skipped) | p50 ms | max ms |\n| --- | --- | --- |')
+    print(f'| fire drift (Quartz job ran) | {s5["fireDriftP50Ms"]} | {s5["fireDriftMaxMs"]} |')
+    print(f'| start drift (workflow row created by the saga) | {s5["startDriftP50Ms"]} | {s5["startDriftMaxMs"]} |')
+inflight, history = by.get("S6-inflight"), by.get("S6-history")
+if inflight or history:
+    print("\n| S6 | figure |\n| --- | --- |")
+if inflight:
+    n = f'{inflight["workflows"]:,}'
+    print(f'| {n} in flight: submitted in | {inflight["submitSeconds"]} s |')
+    print(f'| all {n} dispatched after | {inflight["secondsUntilAllDispatched"]} s |')
+    print(f'| dispatch latency p50 / p99 | {inflight["dispatchP50Ms"]:,} / {inflight["dispatchP99Ms"]:,} ms |')
+    print(f'| orchestrator RSS with {n} in flight | {inflight["orchestratorRssMb"]} MB (lifetime peak `VmHWM` {inflight["orchestratorPeakRssMb"]} MB) |')
+if history:
+    figures = lambda f: f'{f["p50Ms"]} / {f["p99Ms"]} ms'
+    print(f'| {history["rows"]:,} rows: list first page p50 / p99 | {figures(history["listFirstPage"])} |')
+    print(f'| list page {history.get("deepPage", 401)} by cursor p50 / p99 | {figures(history["listPage400"])} |')
+    print(f'| get by id p50 / p99 | {figures(history["get"])} |')
 if end := by.get("run-end"):
     print(f'\nrun took {end["seconds"]} s; load average {" / ".join(map(str, end["loadAverage"]))} at the end')
 PY

@@ -19,6 +19,7 @@ S2_COUNT=${S2_COUNT:-2000}; S3_COUNT=${S3_COUNT:-20}; CONCURRENCY=${CONCURRENCY:
 
 run_started=$(date +%s.%N); load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 out="$(mktemp -d)"; export BENCH_LOGS="$out"
+echo "process logs and results.jsonl in $out" >&2
 source bench/processes.sh
 use_services
 dotnet build SagaWorkflow.sln -c Release -nologo -v q >/dev/null

@@ -18,6 +18,20 @@ start_process() {
 }
 process_pid() { echo "${bench_pids[$1]}"; }
 
+# name[, seconds]: SIGTERM (an executor drains, then exits) and waits until the process is gone; KILL after the timeout
+# (default 60 s, above an executor's 25 s drain deadline plus its 10 s of goodbye).
+stop_process() {
+  local name=$1 timeout=${2:-60} pid=${bench_pids[$1]:-}
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  # Gone, or a zombie not reaped yet (it was disowned).
+  if ! wait_until "$timeout" "! kill -0 $pid 2>/dev/null || [ \"\$(awk '{print \$3}' /proc/$pid/stat 2>/dev/null)\" = Z ]"; then
+    echo "$name (pid $pid) did not stop within $timeout s of SIGTERM: killing it" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  unset "bench_pids[$name]"
+}
+
 # seconds, shell condition: polls the condition every 50 ms; fails naming it when it never holds.
 wait_until() {
   local deadline=$(( $(date +%s) + $1 ))
@@ -55,11 +69,23 @@ submit_workflow() {
 export BENCH_API_KEY=bench-admin-key-0123456789
 export BENCH_API=http://127.0.0.1:5080
 
+# The services to run against: when SAGAWORKFLOW_TEST_RABBITMQ, SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT and
+# SAGAWORKFLOW_TEST_POSTGRES are all already set, use them (a vhost and database made by hand, or by an earlier
+# `scripts/test.sh --services-only`); otherwise start the services and get a fresh vhost and database from that script,
+# which also removes leftover sagaworkflow-test-* vhosts and databases, those of a test run still going included.
+use_services() {
+  if [ -n "${SAGAWORKFLOW_TEST_RABBITMQ:-}" ] && [ -n "${SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT:-}" ] && [ -n "${SAGAWORKFLOW_TEST_POSTGRES:-}" ]; then
+    echo "using the services in SAGAWORKFLOW_TEST_RABBITMQ / _RABBITMQ_MANAGEMENT / _POSTGRES (vhost ${SAGAWORKFLOW_TEST_RABBITMQ##*/})" >&2
+    return 0
+  fi
+  eval "$(scripts/test.sh --services-only | grep '^export')"
+}
+
 # Unless bench/run.sh already did (S_ORCHESTRATOR=running): services, a Release build, and one orchestrator with the
 # benchmark API key, on the same settings as bench/run.sh.
 ensure_orchestrator() {
   if [ "${S_ORCHESTRATOR:-}" = running ]; then return 0; fi
-  eval "$(scripts/test.sh --services-only | grep '^export')"
+  use_services
   dotnet build SagaWorkflow.sln -c Release -nologo -v q >/dev/null
   export Transport__Kind=RabbitMq RabbitMq__Uri="$SAGAWORKFLOW_TEST_RABBITMQ" Database__Provider=Postgres \
          Database__ConnectionString="$SAGAWORKFLOW_TEST_POSTGRES" Logging__LogLevel__Default=Warning \
@@ -72,8 +98,9 @@ api() {
   curl -fsS -X "$1" -H "Authorization: Bearer $BENCH_API_KEY" -H 'content-type: application/json' ${3:+-d "$3"} "$BENCH_API$2"
 }
 
-# CPU seconds (user + system) used so far by: orchestrator, executor, PostgreSQL (postmaster, live backends and, through
-# the postmaster's child counters, backends that exited), RabbitMQ (beam.smp). One line "name seconds" each.
+# CPU seconds (user + system) used so far by: orchestrator, executor (and executor-2 while it runs), PostgreSQL
+# (postmaster, live backends and, through the postmaster's child counters, backends that exited), RabbitMQ (beam.smp).
+# One line "name ticks ticks-per-second" each.
 cpu_snapshot() {
   local hz pg_main
   hz=$(getconf CLK_TCK)
@@ -81,6 +108,7 @@ cpu_snapshot() {
   pg_main=$(pgrep -o -u postgres -x postgres || true)
   echo "orchestrator $(ticks "${bench_pids[orchestrator]:-}") $hz"
   echo "executor $(ticks "${bench_pids[executor]:-}") $hz"
+  if [ -n "${bench_pids[executor-2]:-}" ]; then echo "executor-2 $(ticks "${bench_pids[executor-2]}") $hz"; fi
   echo "postgres $(( $(ticks $(pgrep -u postgres -x postgres)) + $( [ -n "$pg_main" ] && sed 's/.*) //' "/proc/$pg_main/stat" | awk '{print $14 + $15}' || echo 0) )) $hz"
   echo "rabbitmq $(ticks $(pgrep -f beam.smp)) $hz"
 }

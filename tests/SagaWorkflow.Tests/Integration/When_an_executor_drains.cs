@@ -38,19 +38,40 @@ public sealed class When_an_executor_drains
         await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);
         await Failover.WaitForExecutorAsync(environment, draining.Name, "Online", TimeSpan.FromSeconds(30));
 
-        await Shapes.SubmitAllAsync(environment, [Shapes.Chain(1, "delay", new { ms = 60_000 })]);
+        // Long enough that it is still running when the 1 s deadline passes, short enough to see attempt 2 finish.
+        await Shapes.SubmitAllAsync(environment, [Shapes.Chain(1, "delay", new { ms = 15_000 })]);
         await Failover.WaitForRunningAsync(environment, 1);
         await using var other = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 1);
-        // SIGTERM drains with the configured deadline, as `docker stop` would; here the deadline comes from the drain command.
         await Failover.OperatorAsync(environment, "executor", "drain", draining.Name, "--deadline", "1s");
-        await Eventually.WaitUntilAsync(
-            async () => await environment.CountAsync($"SELECT COUNT(*) FROM workflow_nodes WHERE state = 'running' AND attempt = 2 AND executor_id = '{other.Name}'") == 1,
-            TimeSpan.FromSeconds(60), async () => string.Join(",", (await environment.QueryAsync("SELECT state, attempt, executor_id FROM workflow_nodes")).Single()));
+        await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
 
+        Assert.Equal(["succeeded", other.Name, 2, 1],
+            (await environment.QueryAsync("SELECT state, executor_id, attempt, failovers FROM workflow_nodes")).Single());
         var attempts = await Failover.AttemptsAsync(environment);
         Assert.Equal([1, draining.Name, "handed_over", false, null], attempts[0]);
-        Assert.Equal(1L, Convert.ToInt64((await environment.QueryAsync("SELECT failovers FROM workflow_nodes")).Single()[0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal([2, other.Name, "succeeded", false, null], attempts[1]);
         Assert.Equal(0, await draining.TerminateAsync(TimeSpan.FromSeconds(30)));
         await Failover.WaitForExecutorAsync(environment, draining.Name, "Stopped", TimeSpan.FromSeconds(30));
+    }
+
+    [IntegrationFact]
+    public async Task Sigterm_drains_with_the_configured_deadline_and_hands_a_longer_node_over_before_exiting()
+    {
+        await using var environment = await IntegrationEnvironment.CreateAsync();
+        var settings = environment.ProcessSettings();
+        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
+        await using var stopping = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1, "--drain-deadline", "2s");
+        await Failover.WaitForExecutorAsync(environment, stopping.Name, "Online", TimeSpan.FromSeconds(30));
+
+        await Shapes.SubmitAllAsync(environment, [Shapes.Chain(1, "delay", new { ms = 15_000 })]);
+        await Failover.WaitForRunningAsync(environment, 1);
+        await using var other = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 1);
+        // What `docker stop` does: the process takes nothing new, waits 2 s for the node, hands it back and exits cleanly.
+        Assert.Equal(0, await stopping.TerminateAsync(TimeSpan.FromSeconds(30)));
+        await Failover.WaitForExecutorAsync(environment, stopping.Name, "Stopped", TimeSpan.FromSeconds(30));
+        await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(["succeeded", other.Name, 2], (await environment.QueryAsync("SELECT state, executor_id, attempt FROM workflow_nodes")).Single());
+        Assert.Equal([1, stopping.Name, "handed_over", false, null], (await Failover.AttemptsAsync(environment))[0]);
     }
 }

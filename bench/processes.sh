@@ -111,6 +111,8 @@ cpu_snapshot() {
   if [ -n "${bench_pids[executor-2]:-}" ]; then echo "executor-2 $(ticks "${bench_pids[executor-2]}") $hz"; fi
   echo "postgres $(( $(ticks $(pgrep -u postgres -x postgres)) + $( [ -n "$pg_main" ] && sed 's/.*) //' "/proc/$pg_main/stat" | awk '{print $14 + $15}' || echo 0) )) $hz"
   echo "rabbitmq $(ticks $(pgrep -f beam.smp)) $hz"
+  # Every process together (user, nice, system, irq, softirq over all cores): 200 % on 2 cores is a saturated machine.
+  echo "machine $(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat) $hz"
 }
 
 # scenario, seconds, snapshot before, snapshot after: one JSON line with each process's CPU as % of one core.

@@ -67,7 +67,7 @@ bench_with_cpu() {
   bench_as "$name" "$@"
   cpu_report "$name" "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')" "$cpu_before" "$(cpu_snapshot)" | tee -a "$out/results.jsonl"
 }
-bench S0 "$S0_COUNT" "$CONCURRENCY"
+bench_with_cpu S0 S0 "$S0_COUNT" "$CONCURRENCY"
 # Warm-up: the first few thousand workflows run on code still being JIT-compiled and re-tiered (measured: the first
 # 4,000 at ~230/s, the next 4,000 at ~400/s on the same processes). Its rate is reported as S1-warmup; the scenarios
 # after it measure the processes as a long-running deployment runs.
@@ -80,8 +80,8 @@ start_process executor-2 dotnet src/Executors/bin/Release/net10.0/SagaWorkflow.E
 bench_with_cpu S1-2exec S1 "$S1_COUNT" "$CONCURRENCY"
 stop_process executor-2
 bench S1-serial "$S1_SERIAL" "$CONCURRENCY"
-bench S2 "$S2_COUNT" "$CONCURRENCY"
-bench S3 "$S3_COUNT" "$CONCURRENCY"
+bench_with_cpu S2 S2 "$S2_COUNT" "$CONCURRENCY"
+bench_with_cpu S3 S3 "$S3_COUNT" "$CONCURRENCY"
 bench S3-single 3 "$CONCURRENCY"
 export S_ORCHESTRATOR=running BENCH_ORCHESTRATOR_PID="$(process_pid orchestrator)"
 if [ "${S4:-1}" = 1 ]; then bench/failover.sh | tee -a "$out/results.jsonl"; fi

@@ -105,6 +105,9 @@ public sealed class FailoverSteps(WorkflowSteps steps, TimeProvider time, ILogge
         switch (message.Decision)
         {
             case ResolveNode.Succeed:
+                // The parked attempt is the one that won: its row says so (with the operator's note), so "which attempt
+                // succeeded" has an answer in node_attempts too.
+                await NodeAttemptLog.FinishedAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Succeeded, null, note, Now);
                 node.State = NodeStatus.Succeeded;
                 node.OutputJson = NodeJson.Write(message.Output);
                 node.Error = note;
@@ -118,6 +121,7 @@ public sealed class FailoverSteps(WorkflowSteps steps, TimeProvider time, ILogge
                 await steps.DispatchAsync(context, new WorkflowGraph(context.Saga.Nodes), [node]);
                 break;
             case ResolveNode.Fail:
+                await NodeAttemptLog.FinishedAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Failed, null, note, Now);
                 await steps.FailAttemptAsync(context, node, note, retryable: false, Now);
                 break;
             default:

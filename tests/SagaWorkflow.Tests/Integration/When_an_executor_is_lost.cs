@@ -102,5 +102,8 @@ public sealed class When_an_executor_is_lost
         await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
         Assert.Equal("Completed", (await environment.QueryAsync("SELECT current_state FROM workflow_instances")).Single()[0]);
         Assert.Equal(["succeeded", 1], (await environment.QueryAsync("SELECT state, attempt FROM workflow_nodes WHERE node_id = 'charge'")).Single());
+        var row = (await environment.QueryAsync("SELECT attempt, outcome, error FROM node_attempts WHERE node_id = 'charge'")).Single();
+        Assert.Equal([1, "succeeded"], row[..2]);
+        Assert.StartsWith("resolved by operator: succeed", (string)row[2]!, StringComparison.Ordinal);
     }
 }

@@ -5,7 +5,8 @@ namespace SagaWorkflow.Cli;
 
 /// <summary>
 /// <c>sagaflow</c>: the operator's command line over the orchestrator's HTTP API. Exit codes: 0 done (workflow
-/// completed), 1 workflow failed, 3 workflow cancelled, 2 bad usage or the API refused the request, 130 interrupted.
+/// completed, executor drained), 1 workflow failed (or executor lost while draining), 3 workflow cancelled, 2 bad usage
+/// or the API refused the request or gave no usable answer, 130 interrupted.
 /// </summary>
 public static class SagaflowCommand
 {
@@ -23,7 +24,8 @@ public static class SagaflowCommand
           list [--state Running|Completed|Failed|Cancelled] [--definition <name>] [--limit 50] [--all]
           cancel | pause | resume | retry <workflow-id> [--reason <text>] [--watch]
           executors
-          drain <executor-id> [--deadline 30s] [--reason <text>]
+          drain <executor-id> [--deadline 30s] [--reason <text>] [--watch]
+                                                  --watch: in-flight count until drained (exit 0), 1 if lost first
         --api defaults to SAGAFLOW_API, then http://127.0.0.1:5080; --key to SAGAFLOW_API_KEY.
         exit codes: 0 ok / completed, 1 failed, 3 cancelled, 2 refused or bad usage, 130 interrupted
         """;
@@ -107,10 +109,13 @@ public static class SagaflowCommand
                     output.WriteLine(ExecutorTable(await client.GetAsync("/api/v1/executors", cancellationToken)));
                     return Ok;
                 case ["drain", var executor]:
+                    var drainWatcher = new DrainWatcher(client, output, pollInterval ?? TimeSpan.FromMilliseconds(500));
+                    var watchDrain = options.Flag("--watch");
+                    var requestedBefore = watchDrain ? await drainWatcher.DrainRequestedAtAsync(executor, cancellationToken) : null;
                     var body = new JsonObject { ["deadline"] = options.Take("--deadline"), ["reason"] = options.Take("--reason") };
                     await client.PostAsync($"/api/v1/executors/{Uri.EscapeDataString(executor)}/drain", body.ToJsonString(), cancellationToken);
                     output.WriteLine($"drain of executor {executor} requested");
-                    return Ok;
+                    return watchDrain ? await drainWatcher.WatchAsync(executor, requestedBefore, cancellationToken) : Ok;
                 default:
                     return Fail(errors, (options.Positional.Length == 0 ? "no command given" : $"unknown command '{string.Join(' ', options.Positional)}'") + "\n" + Usage);
             }
@@ -130,7 +135,9 @@ public static class SagaflowCommand
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            errors.WriteLine("interrupted (the workflow keeps running; `sagaflow cancel <id>` stops it)");
+            errors.WriteLine(options.Positional is ["drain", ..]
+                ? "interrupted (the drain goes on; `sagaflow executors` shows how far it is)"
+                : "interrupted (the workflow keeps running; `sagaflow cancel <id>` stops it)");
             return Interrupted;
         }
     }

@@ -8,7 +8,8 @@ namespace SagaWorkflow.Executors.Hosting;
 /// <summary>
 /// Drains this executor: stop taking node work, let in-flight attempts finish until the deadline, hand the rest back
 /// (they report NodeFailed with HandedOver, and the saga dispatches them elsewhere at once), then publish
-/// <see cref="ExecutorDrained"/>. Runs once; a second request while draining joins the first.
+/// <see cref="ExecutorDrained"/>. Runs once; a second request while draining joins the first, one after it is answered
+/// with ExecutorDrained again.
 /// </summary>
 public sealed class ExecutorDrain(
     NodeEndpoints endpoints,
@@ -27,8 +28,22 @@ public sealed class ExecutorDrain(
     public Task DrainAsync(TimeSpan? deadline, string reason)
     {
         lock (_lock)
+        {
+            // A request after the drain finished (an operator repeating it, or `sagaflow drain --watch` on a drained
+            // executor) is answered again: the registry cleared drainedAt on the new request and would otherwise never
+            // see it set. Nothing runs any more, so there is nothing to wait for or hand back.
+            if (_drain is { IsCompleted: true })
+                return _drain = Task.Run(PublishDrainedAgainAsync);
             return _drain ??= Task.Run(() => RunAsync(deadline, reason));
+        }
     }
+
+    private Task PublishDrainedAgainAsync() => bus.Publish(new ExecutorDrained
+    {
+        ExecutorId = options.Value.ExecutorId,
+        InstanceId = instance.Id,
+        Timestamp = time.GetUtcNow().UtcDateTime,
+    });
 
     private async Task RunAsync(TimeSpan? deadline, string reason)
     {

@@ -22,13 +22,10 @@ public sealed class When_draining_from_the_cli(ApiHost api) : IClassFixture<ApiH
         }, TimeSpan.FromSeconds(60), () => Task.FromResult($"the node never showed in flight: {executor}"));
         var id = executor.GetProperty("id").GetString()!;
 
-        using var output = new StringWriter();
-        using var errors = new StringWriter();
-        var exit = await SagaflowCommand.RunAsync(["--api", api.Anonymous.BaseAddress!.ToString(), "drain", id, "--deadline", "1s", "--watch"], output, errors,
-            name => name == "SAGAFLOW_API_KEY" ? ApiHost.AdminKey : null, CancellationToken.None, pollInterval: TimeSpan.FromMilliseconds(100));
+        var (exit, output, errors) = await SagaflowAsync("drain", id, "--deadline", "1s", "--watch");
 
         Assert.True(exit == SagaflowCommand.Ok, $"exit {exit}: {errors}\n{output}");
-        var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        var lines = output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal($"drain of executor {id} requested", lines[0]);
         Assert.Contains($"executor {id}: Online, 1 in flight", lines);
         Assert.StartsWith($"executor {id} drained at ", lines[^1], StringComparison.Ordinal);
@@ -44,12 +41,22 @@ public sealed class When_draining_from_the_cli(ApiHost api) : IClassFixture<ApiH
     [Fact]
     public async Task Drain_of_an_unknown_executor_with_watch_exits_2_with_the_404()
     {
-        using var output = new StringWriter();
-        using var errors = new StringWriter();
-        var exit = await SagaflowCommand.RunAsync(["--api", api.Anonymous.BaseAddress!.ToString(), "drain", "nobody", "--watch"], output, errors,
-            name => name == "SAGAFLOW_API_KEY" ? ApiHost.AdminKey : null, CancellationToken.None, pollInterval: TimeSpan.FromMilliseconds(100));
+        var (exit, _, errors) = await SagaflowAsync("drain", "nobody", "--watch");
 
         Assert.Equal(SagaflowCommand.Refused, exit);
-        Assert.Contains("404", errors.ToString(), StringComparison.Ordinal);
+        Assert.Contains("404", errors, StringComparison.Ordinal);
+    }
+
+    private Task<(int Exit, string Output, string Errors)> SagaflowAsync(params string[] args) => SagaflowAsync(api, args);
+
+    internal static async Task<(int Exit, string Output, string Errors)> SagaflowAsync(ApiHost api, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+        // A watch that never ends is the failure: it is interrupted (exit 130) instead of hanging the run.
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var exit = await SagaflowCommand.RunAsync(["--api", api.Anonymous.BaseAddress!.ToString(), .. args], output, errors,
+            name => name == "SAGAFLOW_API_KEY" ? ApiHost.AdminKey : null, guard.Token, pollInterval: TimeSpan.FromMilliseconds(100));
+        return (exit, output.ToString(), errors.ToString());
     }
 }

@@ -11,7 +11,10 @@ using SagaWorkflow.Persistence;
 
 namespace SagaWorkflow.Orchestrator.Api;
 
-/// <summary><c>/api/v1/workflows</c>: submit, get, list (keyset paging) and cancel.</summary>
+/// <summary>
+/// <c>/api/v1/workflows</c>: submit, get, attempts and list (keyset paging); the control verbs (cancel, pause, resume,
+/// retry) are mapped here and live in <see cref="WorkflowControlEndpoints"/>.
+/// </summary>
 public static class WorkflowEndpoints
 {
     public const int DefaultPageSize = 50;

@@ -27,7 +27,8 @@ public static class SagaflowCommand
           drain <executor-id> [--deadline 30s] [--reason <text>] [--watch]
                                                   --watch: in-flight count until drained (exit 0), 1 if lost first
         --api defaults to SAGAFLOW_API, then http://127.0.0.1:5080; --key to SAGAFLOW_API_KEY.
-        exit codes: 0 ok / completed, 1 failed, 3 cancelled, 2 refused or bad usage, 130 interrupted
+        exit codes: 0 ok / completed / drained, 1 failed (or executor lost while draining), 3 cancelled,
+          2 refused, bad usage or no usable answer from the API, 130 interrupted
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, Func<string, string?> environment,
@@ -52,8 +53,8 @@ public static class SagaflowCommand
 
         var api = options.Take("--api") ?? environment("SAGAFLOW_API") ?? "http://127.0.0.1:5080";
         var key = options.Take("--key") ?? environment("SAGAFLOW_API_KEY");
-        if (!Uri.TryCreate(api, UriKind.Absolute, out var baseAddress))
-            return Fail(errors, $"--api '{api}' is not a URL such as http://127.0.0.1:5080");
+        if (!Uri.TryCreate(api, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
+            return Fail(errors, $"--api '{api}' is not an http(s) URL such as http://127.0.0.1:5080");
         using var client = new ApiClient(baseAddress, key, handler, requestTimeout);
         var watcher = new WorkflowWatcher(client, output, interactive, pollInterval ?? TimeSpan.FromMilliseconds(500));
         try

@@ -58,6 +58,14 @@ public sealed class When_the_cli_gets_no_usable_answer
         AssertOneLineRefusal(exit, errors, server.Url, "cannot read");
     }
 
+    [Fact]
+    public async Task An_api_url_that_is_not_http_exits_2_before_any_request()
+    {
+        var (exit, errors) = await SagaflowAsync("ftp://127.0.0.1/", "executors");
+
+        AssertOneLineRefusal(exit, errors, "ftp://127.0.0.1/", "is not an http(s) URL");
+    }
+
     private static void AssertOneLineRefusal(int exit, string errors, string url, string expected)
     {
         Assert.True(exit == SagaflowCommand.Refused, $"exit {exit}: {errors}");

@@ -25,17 +25,31 @@ public sealed class ExecutorDrain(
 
     public bool IsDraining => _drain is not null;
 
+    /// <summary>Drains (shutdown waits on this); once drained, later calls return the finished drain.</summary>
     public Task DrainAsync(TimeSpan? deadline, string reason)
     {
         lock (_lock)
-        {
-            // A request after the drain finished (an operator repeating it, or `sagaflow drain --watch` on a drained
-            // executor) is answered again: the registry cleared drainedAt on the new request and would otherwise never
-            // see it set. Nothing runs any more, so there is nothing to wait for or hand back.
-            if (_drain is { IsCompleted: true })
-                return _drain = Task.Run(PublishDrainedAgainAsync);
             return _drain ??= Task.Run(() => RunAsync(deadline, reason));
+    }
+
+    /// <summary>
+    /// A drain request from an operator. One after the drain finished (a repeated request, or <c>sagaflow drain --watch</c>
+    /// on a drained executor) is answered with <see cref="ExecutorDrained"/> again: the registry cleared drainedAt on the
+    /// new request and would otherwise never see it set. Completes once the request is taken (the drain itself goes on
+    /// in the background), so a failed re-publish fails the delivery and is retried.
+    /// </summary>
+    public Task RequestAsync(TimeSpan? deadline, string reason)
+    {
+        lock (_lock)
+        {
+            if (_drain is not { IsCompleted: true })
+            {
+                _drain ??= Task.Run(() => RunAsync(deadline, reason));
+                return Task.CompletedTask;
+            }
         }
+
+        return PublishDrainedAgainAsync();
     }
 
     private Task PublishDrainedAgainAsync() => bus.Publish(new ExecutorDrained

@@ -14,11 +14,13 @@ public sealed class ApiClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public ApiClient(Uri baseAddress, string? key, HttpMessageHandler? handler = null)
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    public ApiClient(Uri baseAddress, string? key, HttpMessageHandler? handler = null, TimeSpan? timeout = null)
     {
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
         _http.BaseAddress = baseAddress;
-        _http.Timeout = TimeSpan.FromSeconds(30);
+        _http.Timeout = timeout ?? DefaultTimeout;
         if (!string.IsNullOrEmpty(key))
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
     }
@@ -53,13 +55,26 @@ public sealed class ApiClient : IDisposable
             {
                 throw new ApiException($"cannot reach the API at {_http.BaseAddress}: {ex.Message} (set --api or SAGAFLOW_API)");
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // HttpClient reports its own timeout as a cancellation; only the caller's token means Ctrl+C.
+                throw new ApiException($"the API at {_http.BaseAddress} did not answer {request.Method} {request.RequestUri} within {_http.Timeout.TotalSeconds:0.#} s");
+            }
 
             using (response)
             {
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
-                if (response.IsSuccessStatusCode)
+                if (!response.IsSuccessStatusCode)
+                    throw new ApiException(Describe(response.StatusCode, text));
+                try
+                {
                     return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-                throw new ApiException(Describe(response.StatusCode, text));
+                }
+                catch (JsonException)
+                {
+                    throw new ApiException($"the API at {_http.BaseAddress} answered {request.Method} {request.RequestUri} with {(int)response.StatusCode} and a body that is not JSON " +
+                        $"(starts '{Shorten(text)}'); is --api pointing at a SagaWorkflow orchestrator?");
+                }
             }
         }
     }
@@ -87,6 +102,12 @@ public sealed class ApiClient : IDisposable
         if (status == HttpStatusCode.Unauthorized)
             lines.Add("  (pass an API key with --key or SAGAFLOW_API_KEY)");
         return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string Shorten(string text)
+    {
+        var line = text.ReplaceLineEndings(" ").Trim();
+        return line.Length <= 40 ? line : line[..40] + "...";
     }
 
     private static string Text(JsonElement element, string name) =>

@@ -5,7 +5,8 @@ namespace SagaWorkflow.Cli;
 
 /// <summary>
 /// <c>sagaflow</c>: the operator's command line over the orchestrator's HTTP API. Exit codes: 0 done (workflow
-/// completed), 1 workflow failed, 3 workflow cancelled, 2 bad usage or the API refused the request, 130 interrupted.
+/// completed, executor drained), 1 workflow failed (or executor lost while draining), 3 workflow cancelled, 2 bad usage
+/// or the API refused the request or gave no usable answer, 130 interrupted.
 /// </summary>
 public static class SagaflowCommand
 {
@@ -23,13 +24,16 @@ public static class SagaflowCommand
           list [--state Running|Completed|Failed|Cancelled] [--definition <name>] [--limit 50] [--all]
           cancel | pause | resume | retry <workflow-id> [--reason <text>] [--watch]
           executors
-          drain <executor-id> [--deadline 30s] [--reason <text>]
+          drain <executor-id> [--deadline 30s] [--reason <text>] [--watch]
+                                                  --watch: in-flight count until drained (exit 0), 1 if lost first
         --api defaults to SAGAFLOW_API, then http://127.0.0.1:5080; --key to SAGAFLOW_API_KEY.
-        exit codes: 0 ok / completed, 1 failed, 3 cancelled, 2 refused or bad usage, 130 interrupted
+        exit codes: 0 ok / completed / drained, 1 failed (or executor lost while draining), 3 cancelled,
+          2 refused, bad usage or no usable answer from the API, 130 interrupted
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, Func<string, string?> environment,
-        CancellationToken cancellationToken, bool interactive = false, TimeSpan? pollInterval = null, HttpMessageHandler? handler = null)
+        CancellationToken cancellationToken, bool interactive = false, TimeSpan? pollInterval = null, HttpMessageHandler? handler = null,
+        TimeSpan? requestTimeout = null)
     {
         if (args is [] or ["--help"] or ["-h"] or ["help"])
         {
@@ -49,9 +53,9 @@ public static class SagaflowCommand
 
         var api = options.Take("--api") ?? environment("SAGAFLOW_API") ?? "http://127.0.0.1:5080";
         var key = options.Take("--key") ?? environment("SAGAFLOW_API_KEY");
-        if (!Uri.TryCreate(api, UriKind.Absolute, out var baseAddress))
-            return Fail(errors, $"--api '{api}' is not a URL such as http://127.0.0.1:5080");
-        using var client = new ApiClient(baseAddress, key, handler);
+        if (!Uri.TryCreate(api, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
+            return Fail(errors, $"--api '{api}' is not an http(s) URL such as http://127.0.0.1:5080");
+        using var client = new ApiClient(baseAddress, key, handler, requestTimeout);
         var watcher = new WorkflowWatcher(client, output, interactive, pollInterval ?? TimeSpan.FromMilliseconds(500));
         try
         {
@@ -70,24 +74,24 @@ public static class SagaflowCommand
                     return Ok;
                 case ["schedule", "create", var file]:
                     var created = await client.PostAsync("/api/v1/schedules", (await ReadJsonFileAsync(file, cancellationToken))?.ToJsonString() ?? "null", cancellationToken);
-                    output.WriteLine($"schedule {created.GetProperty("id").GetString()} {created.GetProperty("status").GetString()}");
+                    output.WriteLine($"schedule {created.Field("id").GetString()} {created.Field("status").GetString()}");
                     return Ok;
                 case ["schedule", var action and ("pause" or "resume" or "delete"), var scheduleId]:
                     var path = $"/api/v1/schedules/{Uri.EscapeDataString(scheduleId)}" + (action == "delete" ? "" : "/" + action);
                     var changed = action == "delete" ? await client.DeleteAsync(path, cancellationToken) : await client.PostAsync(path, null, cancellationToken);
-                    output.WriteLine($"schedule {scheduleId} {changed.GetProperty("status").GetString()}");
+                    output.WriteLine($"schedule {scheduleId} {changed.Field("status").GetString()}");
                     return Ok;
                 case ["schedule", "fires", var scheduleId]:
                     var ledger = await client.GetAsync($"/api/v1/schedules/{Uri.EscapeDataString(scheduleId)}/fires", cancellationToken);
                     output.WriteLine($"{"PLANNED (UTC)",-23}  {"OUTCOME",-8}  {"WORKFLOW",-36}  REASON");
-                    foreach (var f in ledger.GetProperty("fires").EnumerateArray())
-                        output.WriteLine($"{f.GetProperty("fireTime").GetDateTime():yyyy-MM-dd HH:mm:ss.fff}  {f.GetProperty("outcome").GetString(),-8}  {(f.GetProperty("workflowId").ValueKind == JsonValueKind.String ? f.GetProperty("workflowId").GetString() : "-"),-36}  {(f.GetProperty("reason").ValueKind == JsonValueKind.String ? f.GetProperty("reason").GetString() : "")}");
+                    foreach (var f in ledger.Field("fires").EnumerateArray())
+                        output.WriteLine($"{f.Field("fireTime").GetDateTime():yyyy-MM-dd HH:mm:ss.fff}  {f.Field("outcome").GetString(),-8}  {(f.Field("workflowId").ValueKind == JsonValueKind.String ? f.Field("workflowId").GetString() : "-"),-36}  {(f.Field("reason").ValueKind == JsonValueKind.String ? f.Field("reason").GetString() : "")}");
                     return Ok;
                 case ["definitions"]:
                     var definitions = await client.GetAsync("/api/v1/definitions", cancellationToken);
                     output.WriteLine($"{"NAME",-40}  {"LATEST",6}  {"VERSIONS",8}  UPDATED (UTC)");
                     foreach (var d in definitions.EnumerateArray())
-                        output.WriteLine($"{d.GetProperty("name").GetString(),-40}  {d.GetProperty("latestVersion").GetInt32(),6}  {d.GetProperty("versions").GetInt32(),8}  {d.GetProperty("updatedAt").GetDateTime():yyyy-MM-dd HH:mm:ss}");
+                        output.WriteLine($"{d.Field("name").GetString(),-40}  {d.Field("latestVersion").GetInt32(),6}  {d.Field("versions").GetInt32(),8}  {d.Field("updatedAt").GetDateTime():yyyy-MM-dd HH:mm:ss}");
                     return Ok;
                 case ["status", var id]:
                     var workflow = await client.GetAsync($"/api/v1/workflows/{Uri.EscapeDataString(id)}", cancellationToken);
@@ -100,16 +104,19 @@ public static class SagaflowCommand
                 case [var verb and ("cancel" or "pause" or "resume" or "retry"), var id]:
                     var answer = await client.PostAsync($"/api/v1/workflows/{Uri.EscapeDataString(id)}/{verb}",
                         new JsonObject { ["reason"] = options.Take("--reason") }.ToJsonString(), cancellationToken);
-                    output.WriteLine($"workflow {id}: {answer.GetProperty("status").GetString()}");
+                    output.WriteLine($"workflow {id}: {answer.Field("status").GetString()}");
                     return options.Flag("--watch") ? await watcher.WatchAsync(id, cancellationToken) : Ok;
                 case ["executors"]:
                     output.WriteLine(ExecutorTable(await client.GetAsync("/api/v1/executors", cancellationToken)));
                     return Ok;
                 case ["drain", var executor]:
+                    var drainWatcher = new DrainWatcher(client, output, pollInterval ?? TimeSpan.FromMilliseconds(500));
+                    var watchDrain = options.Flag("--watch");
+                    var requestedBefore = watchDrain ? await drainWatcher.DrainRequestedAtAsync(executor, cancellationToken) : null;
                     var body = new JsonObject { ["deadline"] = options.Take("--deadline"), ["reason"] = options.Take("--reason") };
                     await client.PostAsync($"/api/v1/executors/{Uri.EscapeDataString(executor)}/drain", body.ToJsonString(), cancellationToken);
                     output.WriteLine($"drain of executor {executor} requested");
-                    return Ok;
+                    return watchDrain ? await drainWatcher.WatchAsync(executor, requestedBefore, cancellationToken) : Ok;
                 default:
                     return Fail(errors, (options.Positional.Length == 0 ? "no command given" : $"unknown command '{string.Join(' ', options.Positional)}'") + "\n" + Usage);
             }
@@ -118,9 +125,20 @@ public static class SagaflowCommand
         {
             return Fail(errors, ex.Message);
         }
+        catch (UnexpectedAnswerException ex)
+        {
+            return Fail(errors, $"the API at {baseAddress} answered unexpectedly: {ex.Message}; is --api pointing at a SagaWorkflow orchestrator of this version?");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            // A field of another JSON kind than this CLI reads (JsonElement's GetString, GetInt32, GetDateTime throw these).
+            return Fail(errors, $"the API at {baseAddress} answered in a form this sagaflow cannot read ({ex.Message}); is --api pointing at a SagaWorkflow orchestrator of this version?");
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            errors.WriteLine("interrupted (the workflow keeps running; `sagaflow cancel <id>` stops it)");
+            errors.WriteLine(options.Positional is ["drain", ..]
+                ? "interrupted (the drain goes on; `sagaflow executors` shows how far it is)"
+                : "interrupted (the workflow keeps running; `sagaflow cancel <id>` stops it)");
             return Interrupted;
         }
     }
@@ -142,8 +160,8 @@ public static class SagaflowCommand
         request["input"] = ParseJson(options.Take("--input"), "--input");
         request["id"] = options.Take("--id");
         var accepted = await client.PostAsync("/api/v1/workflows", request.ToJsonString(), cancellationToken);
-        var id = accepted.GetProperty("id").GetString()!;
-        output.WriteLine($"workflow {id} {accepted.GetProperty("status").GetString()}");
+        var id = accepted.Field("id").GetString()!;
+        output.WriteLine($"workflow {id} {accepted.Field("status").GetString()}");
         return options.Flag("--watch") ? await watcher.WatchAsync(id, cancellationToken) : Ok;
     }
 
@@ -158,7 +176,7 @@ public static class SagaflowCommand
         if (definition is JsonObject body)
             body["name"] = name; // the file's own name (if any) yields to the one given here
         var stored = await client.PutAsync($"/api/v1/definitions/{Uri.EscapeDataString(name)}", definition?.ToJsonString() ?? "null", cancellationToken);
-        output.WriteLine($"definition {name} version {stored.GetProperty("version").GetInt32()} stored");
+        output.WriteLine($"definition {name} version {stored.Field("version").GetInt32()} stored");
         return Ok;
     }
 
@@ -195,9 +213,9 @@ public static class SagaflowCommand
         do
         {
             var page = await client.GetAsync("/api/v1/workflows?" + query + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), cancellationToken);
-            foreach (var item in page.GetProperty("items").EnumerateArray())
-                output.WriteLine($"{item.GetProperty("id").GetString(),-36}  {item.GetProperty("state").GetString(),-9}  {item.GetProperty("createdAt").GetDateTime():yyyy-MM-dd HH:mm:ss.fff}  {item.GetProperty("definition").GetString()}");
-            cursor = page.GetProperty("nextCursor").ValueKind == JsonValueKind.String ? page.GetProperty("nextCursor").GetString() : null;
+            foreach (var item in page.Field("items").EnumerateArray())
+                output.WriteLine($"{item.Field("id").GetString(),-36}  {item.Field("state").GetString(),-9}  {item.Field("createdAt").GetDateTime():yyyy-MM-dd HH:mm:ss.fff}  {item.Field("definition").GetString()}");
+            cursor = page.Field("nextCursor").ValueKind == JsonValueKind.String ? page.Field("nextCursor").GetString() : null;
             if (cursor is not null && !all)
                 output.WriteLine("(more: --all pages through everything)");
         }
@@ -208,15 +226,15 @@ public static class SagaflowCommand
     private static string ScheduleTable(JsonElement schedules) =>
         string.Join(Environment.NewLine, new[] { $"{"SCHEDULE",-24}  {"CRON",-20}  {"TIME ZONE",-16}  {"STATE",-8}  NEXT FIRE (UTC)" }
             .Concat(schedules.EnumerateArray().Select(s =>
-                $"{s.GetProperty("id").GetString(),-24}  {s.GetProperty("cron").GetString(),-20}  {s.GetProperty("timeZone").GetString(),-16}  {s.GetProperty("state").GetString(),-8}  " +
-                (s.GetProperty("nextFireTime").ValueKind == JsonValueKind.String ? s.GetProperty("nextFireTime").GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) : "-"))));
+                $"{s.Field("id").GetString(),-24}  {s.Field("cron").GetString(),-20}  {s.Field("timeZone").GetString(),-16}  {s.Field("state").GetString(),-8}  " +
+                (s.Field("nextFireTime").ValueKind == JsonValueKind.String ? s.Field("nextFireTime").GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) : "-"))));
 
     private static string ExecutorTable(JsonElement executors) =>
         string.Join(Environment.NewLine, new[] { $"{"EXECUTOR",-24}  {"STATE",-8}  {"IN FLIGHT",9}  {"LAST HEARTBEAT (UTC)",-23}  CAPABILITIES" }
             .Concat(executors.EnumerateArray().Select(e =>
-                $"{e.GetProperty("id").GetString(),-24}  {e.GetProperty("state").GetString(),-8}  {e.GetProperty("inFlight").GetInt32(),9}  " +
-                $"{(e.GetProperty("lastHeartbeatAt").ValueKind == JsonValueKind.String ? e.GetProperty("lastHeartbeatAt").GetDateTime().ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture) : "-"),-23}  " +
-                string.Join(",", e.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString())))));
+                $"{e.Field("id").GetString(),-24}  {e.Field("state").GetString(),-8}  {e.Field("inFlight").GetInt32(),9}  " +
+                $"{(e.Field("lastHeartbeatAt").ValueKind == JsonValueKind.String ? e.Field("lastHeartbeatAt").GetDateTime().ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture) : "-"),-23}  " +
+                string.Join(",", e.Field("capabilities").EnumerateArray().Select(c => c.GetString())))));
 
     private static int Fail(TextWriter errors, string message)
     {

@@ -11,11 +11,11 @@ public static class WorkflowTable
 
     private static readonly string[] Header = ["NODE", "STATE", "ATTEMPT", "EXECUTOR", "TIME", "DETAIL"];
 
-    public static string State(JsonElement workflow) => workflow.GetProperty("state").GetString()!;
+    public static string State(JsonElement workflow) => workflow.Field("state").GetString()!;
 
     public static string Render(JsonElement workflow)
     {
-        var nodes = workflow.GetProperty("nodes").EnumerateArray().ToList();
+        var nodes = workflow.Field("nodes").EnumerateArray().ToList();
         var settled = nodes.Count(n => SettledNodeStates.Contains(Str(n, "state")));
         var rows = new List<string[]> { Header };
         rows.AddRange(nodes.Select(n => new[]
@@ -38,7 +38,7 @@ public static class WorkflowTable
     /// <summary>One line per node whose (state, attempt) differs from <paramref name="previous"/>; updates it.</summary>
     public static IEnumerable<string> Transitions(JsonElement workflow, Dictionary<string, string> previous)
     {
-        foreach (var node in workflow.GetProperty("nodes").EnumerateArray())
+        foreach (var node in workflow.Field("nodes").EnumerateArray())
         {
             var id = Str(node, "id");
             var now = $"{Str(node, "state")} (attempt {Num(node, "attempt")})";

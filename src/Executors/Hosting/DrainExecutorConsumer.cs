@@ -9,8 +9,8 @@ public sealed class DrainExecutorConsumer(ExecutorDrain drain, IOptions<Executor
 {
     public Task Consume(ConsumeContext<DrainExecutor> context)
     {
-        if (context.Message.ExecutorId == options.Value.ExecutorId)
-            _ = drain.DrainAsync(context.Message.Deadline, context.Message.Reason ?? "drain requested");
-        return Task.CompletedTask;
+        return context.Message.ExecutorId == options.Value.ExecutorId
+            ? drain.RequestAsync(context.Message.Deadline, context.Message.Reason ?? "drain requested")
+            : Task.CompletedTask;
     }
 }

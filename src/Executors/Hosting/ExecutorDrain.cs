@@ -8,7 +8,8 @@ namespace SagaWorkflow.Executors.Hosting;
 /// <summary>
 /// Drains this executor: stop taking node work, let in-flight attempts finish until the deadline, hand the rest back
 /// (they report NodeFailed with HandedOver, and the saga dispatches them elsewhere at once), then publish
-/// <see cref="ExecutorDrained"/>. Runs once; a second request while draining joins the first.
+/// <see cref="ExecutorDrained"/>. Runs once; a second request while draining joins the first, one after it is answered
+/// with ExecutorDrained again.
 /// </summary>
 public sealed class ExecutorDrain(
     NodeEndpoints endpoints,
@@ -24,11 +25,39 @@ public sealed class ExecutorDrain(
 
     public bool IsDraining => _drain is not null;
 
+    /// <summary>Drains (shutdown waits on this); once drained, later calls return the finished drain.</summary>
     public Task DrainAsync(TimeSpan? deadline, string reason)
     {
         lock (_lock)
             return _drain ??= Task.Run(() => RunAsync(deadline, reason));
     }
+
+    /// <summary>
+    /// A drain request from an operator. One after the drain finished (a repeated request, or <c>sagaflow drain --watch</c>
+    /// on a drained executor) is answered with <see cref="ExecutorDrained"/> again: the registry cleared drainedAt on the
+    /// new request and would otherwise never see it set. Completes once the request is taken (the drain itself goes on
+    /// in the background), so a failed re-publish fails the delivery and is retried.
+    /// </summary>
+    public Task RequestAsync(TimeSpan? deadline, string reason)
+    {
+        lock (_lock)
+        {
+            if (_drain is not { IsCompleted: true })
+            {
+                _drain ??= Task.Run(() => RunAsync(deadline, reason));
+                return Task.CompletedTask;
+            }
+        }
+
+        return PublishDrainedAgainAsync();
+    }
+
+    private Task PublishDrainedAgainAsync() => bus.Publish(new ExecutorDrained
+    {
+        ExecutorId = options.Value.ExecutorId,
+        InstanceId = instance.Id,
+        Timestamp = time.GetUtcNow().UtcDateTime,
+    });
 
     private async Task RunAsync(TimeSpan? deadline, string reason)
     {

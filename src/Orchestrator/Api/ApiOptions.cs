@@ -34,7 +34,10 @@ public sealed class ApiKeyOptions
 
 public static class ApiKeyRoles
 {
-    /// <summary>May read and change: submit, cancel, drain.</summary>
+    /// <summary>
+    /// May read and change: every mutating endpoint (submit; cancel, pause, resume, retry; drain; definition PUT;
+    /// schedule create, pause, resume, delete).
+    /// </summary>
     public const string Admin = "admin";
 
     /// <summary>May only read.</summary>

@@ -28,6 +28,19 @@ public static class ApiProblems
             string.Join("; ", problems.Select(p => $"'{p.Parameter}' {p.Message}")) + ".",
             new Dictionary<string, object?> { ["errors"] = problems.Select(p => new { parameter = p.Parameter, message = p.Message }).ToArray() });
 
+    /// <summary>
+    /// A request body with problems: every one listed in <c>errors</c> (property, message; code and node for a problem of an
+    /// inline definition), so a client fixes them all after one answer instead of one per round trip.
+    /// </summary>
+    public static IResult InvalidRequest(IReadOnlyList<RequestProblem> problems) =>
+        Create(StatusCodes.Status400BadRequest, "Invalid request",
+            problems.Count == 1 ? problems[0].Message
+                : $"The request has {problems.Count} problems: {string.Join("; ", problems.Select(p => p.Message.TrimEnd('.')))}.",
+            new Dictionary<string, object?>
+            {
+                ["errors"] = problems.Select(p => new { property = p.Property, code = p.Code, node = p.Node, message = p.Message }).ToArray(),
+            });
+
     /// <summary>A rejected definition: every problem listed on its own (code, node, message), as the validator found them.</summary>
     public static IResult InvalidDefinition(IReadOnlyList<DefinitionError> errors) =>
         Create(StatusCodes.Status400BadRequest, "Invalid workflow definition",
@@ -36,4 +49,12 @@ public static class ApiProblems
             {
                 ["errors"] = errors.Select(e => new { code = e.Code, node = e.NodeId, message = e.Message }).ToArray(),
             });
+}
+
+/// <summary>One thing wrong with a request body: the property it concerns and a sentence saying what to fix.</summary>
+public sealed record RequestProblem(string Property, string Message, string? Code = null, string? Node = null)
+{
+    /// <summary>A problem the definition validator found in an inline <c>definition</c>, listed beside the body's own.</summary>
+    public static RequestProblem OfDefinition(DefinitionError error) => new("definition",
+        error.NodeId is null ? $"'definition': {error.Message}" : $"'definition' node '{error.NodeId}': {error.Message}", error.Code, error.NodeId);
 }

@@ -43,19 +43,25 @@ public static class ExecutorEndpoints
             return problem;
         if (body is not null)
         {
-            using var document = body;
-            var root = document.RootElement;
-            if (RequestJson.UnknownProperty(root, "deadline", "reason") is { } unknown)
-                return ApiProblems.BadRequest($"Unknown property '{unknown}'; drain takes optional 'deadline' (e.g. \"30s\") and 'reason'.");
-            if (root.TryGetProperty("deadline", out var d))
+            List<RequestProblem> problems = [];
+            using (body)
             {
-                if (d.ValueKind != JsonValueKind.String || !FlexibleTimeSpanConverter.TryParse(d.GetString()!, out var parsed) || parsed < TimeSpan.Zero)
-                    return ApiProblems.BadRequest($"'deadline' must be a duration such as \"30s\" or \"5m\"; got {d.GetRawText()}.");
-                deadline = parsed;
+                var root = body.RootElement;
+                problems.AddRange(RequestJson.UnknownProperties(root, "drain takes optional 'deadline' (e.g. \"30s\") and 'reason'", "deadline", "reason"));
+                // null is no deadline, as the CLI sends it when --deadline is not given.
+                if (root.TryGetProperty("deadline", out var d) && d.ValueKind != JsonValueKind.Null)
+                {
+                    if (d.ValueKind == JsonValueKind.String && FlexibleTimeSpanConverter.TryParse(d.GetString()!, out var parsed) && parsed >= TimeSpan.Zero)
+                        deadline = parsed;
+                    else
+                        problems.Add(new RequestProblem("deadline", $"'deadline' must be a duration such as \"30s\" or \"5m\"; got {d.GetRawText()}."));
+                }
+
+                reason = RequestJson.OptionalString(root, "reason", problems);
             }
 
-            if (RequestJson.OptionalString(root, "reason", out reason) is { } invalidReason)
-                return invalidReason;
+            if (problems.Count > 0)
+                return ApiProblems.InvalidRequest(problems);
         }
 
         var state = await db.Executors.AsNoTracking().Where(e => e.ExecutorId == id).Select(e => e.CurrentState).SingleOrDefaultAsync(cancellationToken);

@@ -59,19 +59,22 @@ public static class RequestJson
         return (document, null);
     }
 
-    /// <summary>An optional string property: absent or null gives null; another kind is a 400 naming the property.</summary>
-    public static IResult? OptionalString(JsonElement body, string name, out string? value)
+    /// <summary>An optional string property: absent or null gives null; another kind is noted as a problem naming the property.</summary>
+    public static string? OptionalString(JsonElement body, string name, ICollection<RequestProblem> problems)
     {
-        value = null;
         if (!body.TryGetProperty(name, out var property) || property.ValueKind == JsonValueKind.Null)
             return null;
-        if (property.ValueKind != JsonValueKind.String)
-            return ApiProblems.BadRequest($"'{name}' must be a string; got {property.ValueKind}.");
-        value = property.GetString();
+        if (property.ValueKind == JsonValueKind.String)
+            return property.GetString();
+        problems.Add(new RequestProblem(name, $"'{name}' must be a string; got {property.ValueKind}."));
         return null;
     }
 
-    /// <summary>The first property of <paramref name="body"/> that is not one of <paramref name="known"/>, or null.</summary>
-    public static string? UnknownProperty(JsonElement body, params string[] known) =>
-        body.EnumerateObject().Select(p => p.Name).FirstOrDefault(name => !known.Contains(name, StringComparer.Ordinal));
+    /// <summary>
+    /// One problem per property of <paramref name="body"/> that is not one of <paramref name="known"/> (a typo among
+    /// several is then not hidden behind the first); <paramref name="takes"/> says what the endpoint does take.
+    /// </summary>
+    public static IEnumerable<RequestProblem> UnknownProperties(JsonElement body, string takes, params string[] known) =>
+        body.EnumerateObject().Select(p => p.Name).Where(name => !known.Contains(name, StringComparer.Ordinal))
+            .Select(name => new RequestProblem(name, $"Unknown property '{name}'; {takes}."));
 }

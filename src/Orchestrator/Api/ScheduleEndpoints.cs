@@ -60,7 +60,11 @@ public static class ScheduleEndpoints
             created: $"/api/v1/schedules/{Uri.EscapeDataString(schedule.Id)}/fires");
     }
 
-    private static async Task<IResult> FiresAsync(string id, HttpRequest request, WorkflowDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// The ledger, newest first. A deleted schedule keeps its rows, so only an id with neither a schedule nor any row is
+    /// a 404 (a typo otherwise looked like a schedule that never fired).
+    /// </summary>
+    private static async Task<IResult> FiresAsync(string id, HttpRequest request, WorkflowDbContext db, CronSchedules cron, CancellationToken cancellationToken)
     {
         var limit = 100;
         if (request.Query["limit"].ToString() is { Length: > 0 } text
@@ -68,6 +72,8 @@ public static class ScheduleEndpoints
             return ApiProblems.InvalidQuery([("limit", $"must be a whole number from 1 to {MaxFires}; got '{text}'")]);
         var fires = await db.ScheduleFires.AsNoTracking().Where(f => f.ScheduleId == id).OrderByDescending(f => f.FireTime).Take(limit)
             .Select(f => new FireView(f.FireTime, f.Outcome, f.WorkflowId, f.Reason, f.RecordedAt)).ToListAsync(cancellationToken);
+        if (fires.Count == 0 && !await cron.ExistsAsync(id, cancellationToken))
+            return ApiProblems.NotFound($"No schedule has the id '{id}' and none with that id ever fired; GET /api/v1/schedules lists them.");
         return Results.Ok(new { id, fires });
     }
 

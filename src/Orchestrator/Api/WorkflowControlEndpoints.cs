@@ -65,9 +65,8 @@ public static class WorkflowControlEndpoints
         if (problem is not null || body is null)
             return (null, problem);
         using var document = body;
-        if (RequestJson.UnknownProperty(document.RootElement, "reason") is { } unknown)
-            return (null, ApiProblems.BadRequest($"Unknown property '{unknown}'; {verb} takes an optional 'reason'."));
-        var invalid = RequestJson.OptionalString(document.RootElement, "reason", out var reason);
-        return (reason, invalid);
+        List<RequestProblem> problems = [.. RequestJson.UnknownProperties(document.RootElement, $"{verb} takes an optional 'reason'", "reason")];
+        var reason = RequestJson.OptionalString(document.RootElement, "reason", problems);
+        return problems.Count > 0 ? (null, ApiProblems.InvalidRequest(problems)) : (reason, null);
     }
 }

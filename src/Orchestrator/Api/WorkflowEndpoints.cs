@@ -11,7 +11,10 @@ using SagaWorkflow.Persistence;
 
 namespace SagaWorkflow.Orchestrator.Api;
 
-/// <summary><c>/api/v1/workflows</c>: submit, get, list (keyset paging) and cancel.</summary>
+/// <summary>
+/// <c>/api/v1/workflows</c>: submit, get, attempts and list (keyset paging); the control verbs (cancel, pause, resume,
+/// retry) are mapped here and live in <see cref="WorkflowControlEndpoints"/>.
+/// </summary>
 public static class WorkflowEndpoints
 {
     public const int DefaultPageSize = 50;
@@ -36,57 +39,29 @@ public static class WorkflowEndpoints
         var (body, problem) = await RequestJson.ReadObjectAsync(request, cancellationToken);
         if (problem is not null)
             return problem;
-        using var document = body!;
-        var root = document.RootElement;
-        if (RequestJson.UnknownProperty(root, "id", "definition", "definitionName", "definitionVersion", "input") is { } unknown)
-            return ApiProblems.BadRequest($"Unknown property '{unknown}'; a submit takes 'definition' or 'definitionName' (+ optional 'definitionVersion'), 'input' and 'id'.");
-
-        Guid id = NewId.NextGuid();
-        if (root.TryGetProperty("id", out var idElement) && idElement.ValueKind != JsonValueKind.Null
-            && (idElement.ValueKind != JsonValueKind.String || !Guid.TryParse(idElement.GetString(), out id) || id == Guid.Empty))
-            return ApiProblems.BadRequest($"'id' must be a non-empty GUID string chosen by the client (for idempotent submit); got {idElement.GetRawText()}.");
-        var (definition, definitionProblem) = await DefinitionOfAsync(root, db, cancellationToken);
-        if (definitionProblem is not null)
-            return definitionProblem;
-        JsonElement? input = root.TryGetProperty("input", out var inputElement) && inputElement.ValueKind != JsonValueKind.Null ? inputElement.Clone() : null;
-
-        var location = $"/api/v1/workflows/{id}";
-        // Idempotent submit: a known id starts nothing and answers with what exists (the saga ignores a second start too).
-        if (await db.Workflows.AsNoTracking().AnyAsync(w => w.CorrelationId == id, cancellationToken))
-            return Results.Ok(new SubmitAccepted(id, location, "exists"));
-        await bus.Publish(new StartWorkflow { WorkflowId = id, Definition = definition, Input = input, Trigger = "api" }, cancellationToken);
-        return Results.Accepted(location, new SubmitAccepted(id, location, "accepted"));
-    }
-
-    /// <summary>The inline <c>definition</c> (validated), or the registered one named by <c>definitionName</c>/<c>definitionVersion</c>.</summary>
-    private static async Task<(WorkflowDefinition? Definition, IResult? Problem)> DefinitionOfAsync(JsonElement root, WorkflowDbContext db,
-        CancellationToken cancellationToken)
-    {
-        var inline = root.TryGetProperty("definition", out var definitionElement);
-        var named = root.TryGetProperty("definitionName", out var nameElement);
-        if (inline == named)
-            return (null, ApiProblems.BadRequest("Give exactly one of 'definition' (an inline workflow definition, format in docs/messages.md) or 'definitionName' (a registered one)."));
-        if (named)
+        List<RequestProblem> problems = [];
+        SubmitRequest submit;
+        IReadOnlyList<DefinitionError> definitionErrors;
+        using (body)
+            submit = SubmitRequest.Read(body!.RootElement, problems, out definitionErrors);
+        if (problems.Count > 0)
+            return ApiProblems.InvalidRequest([.. problems, .. definitionErrors.Select(RequestProblem.OfDefinition)]);
+        if (definitionErrors.Count > 0)
+            return ApiProblems.InvalidDefinition(definitionErrors);
+        var definition = submit.Inline;
+        if (submit.DefinitionName is { } name)
         {
-            if (nameElement.ValueKind != JsonValueKind.String || nameElement.GetString() is not { Length: > 0 } name)
-                return (null, ApiProblems.BadRequest($"'definitionName' must be a non-empty string; got {nameElement.GetRawText()}."));
-            int? version = null;
-            if (root.TryGetProperty("definitionVersion", out var versionElement) && versionElement.ValueKind != JsonValueKind.Null)
-            {
-                if (versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out var v) || v < 1)
-                    return (null, ApiProblems.BadRequest($"'definitionVersion' must be a positive whole number; got {versionElement.GetRawText()}."));
-                version = v;
-            }
-
-            return await DefinitionEndpoints.ResolveAsync(db, name, version, cancellationToken);
+            (definition, problem) = await DefinitionEndpoints.ResolveAsync(db, name, submit.DefinitionVersion, cancellationToken);
+            if (problem is not null)
+                return problem;
         }
 
-        if (definitionElement.ValueKind != JsonValueKind.Object)
-            return (null, ApiProblems.BadRequest("'definition' must be a workflow definition object (the format is in docs/messages.md)."));
-        if (root.TryGetProperty("definitionVersion", out _))
-            return (null, ApiProblems.BadRequest("'definitionVersion' goes with 'definitionName', not with an inline 'definition'."));
-        var errors = WorkflowDefinitionParser.ParseAndValidate(definitionElement.GetRawText(), out var definition);
-        return errors.Count > 0 ? (null, ApiProblems.InvalidDefinition(errors)) : (definition, null);
+        var location = $"/api/v1/workflows/{submit.Id}";
+        // Idempotent submit: a known id starts nothing and answers with what exists (the saga ignores a second start too).
+        if (await db.Workflows.AsNoTracking().AnyAsync(w => w.CorrelationId == submit.Id, cancellationToken))
+            return Results.Ok(new SubmitAccepted(submit.Id, location, "exists"));
+        await bus.Publish(new StartWorkflow { WorkflowId = submit.Id, Definition = definition, Input = submit.Input, Trigger = "api" }, cancellationToken);
+        return Results.Accepted(location, new SubmitAccepted(submit.Id, location, "accepted"));
     }
 
     private static async Task<IResult> GetAsync(string id, WorkflowDbContext db, CancellationToken cancellationToken)

@@ -47,6 +47,9 @@ public sealed class CronSchedules(ISchedulerFactory schedulerFactory, WorkflowDb
         return statuses;
     }
 
+    public async Task<bool> ExistsAsync(string id, CancellationToken cancellationToken) =>
+        await (await schedulerFactory.GetScheduler(cancellationToken)).Exists(new JobKey(id, Group), cancellationToken);
+
     public async Task PauseAsync(string id, CancellationToken cancellationToken)
     {
         var scheduler = await RequireAsync(id, cancellationToken);

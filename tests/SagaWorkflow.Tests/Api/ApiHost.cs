@@ -30,6 +30,9 @@ public class ApiHost : IAsyncLifetime
     public HttpClient Admin { get; private set; } = null!;
     public HttpClient Reader { get; private set; } = null!;
 
+    /// <summary>The host's services, for a test that plays another component (e.g. sends what the failover consumer sends).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the host is not started");
+
     public async Task InitializeAsync()
     {
         _app = OrchestratorWebHost.Build([], new Dictionary<string, string?>

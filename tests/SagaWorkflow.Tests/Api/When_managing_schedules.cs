@@ -62,4 +62,19 @@ public sealed class When_managing_schedules(ApiHost api) : IClassFixture<ApiHost
         await Problems.AssertProblemAsync(readOnly, HttpStatusCode.Forbidden);
         Assert.DoesNotContain((await api.Anonymous.GetFromJsonAsync<JsonElement>("/api/v1/schedules")).EnumerateArray(), s => s.GetProperty("id").GetString() == id);
     }
+
+    [Fact]
+    public async Task The_fires_of_an_unknown_id_are_404_and_of_a_schedule_that_never_fired_an_empty_list()
+    {
+        var id = "nightly-" + Guid.NewGuid().ToString("N")[..6];
+        using var create = await api.Admin.PostAsJsonAsync("/api/v1/schedules", Schedule(id, cron: "0 0 2 * * ?"));
+        Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+
+        using var unknown = await api.Anonymous.GetAsync($"/api/v1/schedules/{id}-typo/fires");
+        var none = await api.Anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/schedules/{id}/fires");
+
+        Assert.Contains($"'{id}-typo'", (await Problems.AssertProblemAsync(unknown, HttpStatusCode.NotFound)).Detail(), StringComparison.Ordinal);
+        Assert.Empty(none.GetProperty("fires").EnumerateArray());
+        (await api.Admin.DeleteAsync($"/api/v1/schedules/{id}")).Dispose();
+    }
 }

@@ -50,4 +50,15 @@ public sealed class When_operating_executors_and_health(ApiHost api) : IClassFix
         Assert.Contains("'nobody'", (await Problems.AssertProblemAsync(unknown, HttpStatusCode.NotFound)).Detail(), StringComparison.Ordinal);
         Assert.Contains("'deadline'", (await Problems.AssertProblemAsync(bad, HttpStatusCode.BadRequest)).Detail(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_drain_with_a_bad_deadline_and_an_unknown_property_lists_both()
+    {
+        using var response = await api.Admin.PostAsJsonAsync("/api/v1/executors/nobody/drain", new { deadline = "soonish", force = true, reason = "x" });
+
+        var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(["force", "deadline"], problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("property").GetString()));
+        Assert.Contains("'deadline'", problem.Detail(), StringComparison.Ordinal);
+        Assert.Contains("'force'", problem.Detail(), StringComparison.Ordinal);
+    }
 }

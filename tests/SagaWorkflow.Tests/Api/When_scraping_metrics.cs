@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using SagaWorkflow.Contracts;
 
 namespace SagaWorkflow.Tests.Api;
 
@@ -45,8 +48,52 @@ public sealed class When_scraping_metrics(ApiHost api) : IClassFixture<ApiHost>
         Assert.Contains(scrape.Of("sagaworkflow_executors_online"), s => s.Labels["capability"] == "delay" && s.Value == 1);
         Assert.Contains(whileRunning.Of("sagaworkflow_nodes_in_flight"), s => s.Labels["capability"] == "delay" && s.Value >= 1);
         // MassTransit's own meter is process-wide and goes away with the first bus disposed in this shared test process,
-        // so its instruments are checked on a real orchestrator process (When_an_orchestrator_loses_its_database).
+        // so its instruments are checked on a real orchestrator process
+        // (When_an_orchestrator_serves_its_api.Workflows_run_and_page_through_the_api_and_metrics_include_masstransit_meters).
     }
+
+    [Fact]
+    public async Task When_a_running_node_is_reassigned_the_failover_and_the_old_attempts_late_result_are_counted()
+    {
+        var id = await api.SubmitAsync(Definitions.Slow("api-metrics-failover-" + Guid.NewGuid().ToString("N")[..6]));
+        JsonElement node = default;
+        await Integration.Eventually.WaitUntilAsync(async () => (await api.WorkflowAsync(id)) is { ValueKind: JsonValueKind.Object } view
+            && (node = view.GetProperty("nodes")[0]).GetProperty("state").GetString() == "running", TimeSpan.FromSeconds(60), () => Task.FromResult($"never ran: {node}"));
+        // The meter is process-wide and other test classes also run delay nodes, so the counters are compared before and after.
+        var before = await ScrapeAsync();
+
+        // What the failover consumer sends when the executor holding the attempt is declared lost: the saga supersedes
+        // attempt 1 (a failover) and tells the executor to stop it; the executor reports the cancelled attempt 1, which
+        // is now a result of a superseded attempt (a stale result), recorded and not applied.
+        var workflowState = await api.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri("queue:" + NodeQueues.WorkflowState));
+        await workflowState.Send(new ReassignNodes
+        {
+            WorkflowId = id, ExecutorId = node.GetProperty("executorId").GetString()!, Reason = "declared lost by the test",
+            Attempts = [new NodeAttemptRef { NodeId = "wait", Attempt = 1 }],
+        });
+        ExpositionFormat.Scrape after = before;
+        await Integration.Eventually.WaitUntilAsync(async () =>
+            {
+                after = await ScrapeAsync();
+                return Delay(after, "sagaworkflow_node_failovers_total") > Delay(before, "sagaworkflow_node_failovers_total")
+                    && Delay(after, "sagaworkflow_node_stale_results_total") > Delay(before, "sagaworkflow_node_stale_results_total");
+            }, TimeSpan.FromSeconds(60),
+            async () => $"counters did not move: {string.Join(", ", after.Samples.Where(s => s.Name.StartsWith("sagaworkflow_node_", StringComparison.Ordinal) && s.Name.EndsWith("_total", StringComparison.Ordinal)))}; workflow {await api.WorkflowAsync(id)}");
+        using (await api.Admin.PostAsJsonAsync($"/api/v1/workflows/{id}/cancel", new { }))
+            await api.WaitForStateAsync(id, "Cancelled");
+
+        Assert.Equal("counter", after.Types["sagaworkflow_node_failovers_total"]);
+        Assert.Equal("counter", after.Types["sagaworkflow_node_stale_results_total"]);
+        Assert.True(Delay(after, "sagaworkflow_node_failovers_total") >= 1);
+        Assert.True(Delay(after, "sagaworkflow_node_stale_results_total") >= 1);
+        var attempts = (await api.Anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/workflows/{id}/attempts")).GetProperty("attempts");
+        Assert.Contains(attempts.EnumerateArray(), a => a.GetProperty("attempt").GetInt32() == 1 && a.GetProperty("arrivedLate").GetBoolean());
+        Assert.Contains(attempts.EnumerateArray(), a => a.GetProperty("attempt").GetInt32() == 2);
+    }
+
+    /// <summary>The delay capability's value of a counter; an absent series (nothing counted yet) is zero.</summary>
+    private static double Delay(ExpositionFormat.Scrape scrape, string name) =>
+        scrape.Of(name).Where(s => s.Labels.GetValueOrDefault("capability") == "delay").Sum(s => s.Value);
 
     private async Task<ExpositionFormat.Scrape> ScrapeAsync()
     {

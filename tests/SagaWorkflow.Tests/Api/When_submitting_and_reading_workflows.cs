@@ -79,6 +79,30 @@ public sealed class When_submitting_and_reading_workflows(ApiHost api) : IClassF
     }
 
     [Fact]
+    public async Task A_submit_with_several_problems_lists_each_of_them_in_one_answer()
+    {
+        using var content = new StringContent("""{"id": "nope", "colour": "red", "shade": 2, "definition": {"name": "", "nodes": []}}""",
+            Encoding.UTF8, "application/json");
+
+        using var response = await api.Admin.PostAsync("/api/v1/workflows", content);
+
+        var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors").EnumerateArray().ToList();
+        Assert.Equal(["colour", "shade", "id"], errors.Select(e => e.GetProperty("property").GetString()).Where(p => p != "definition"));
+        Assert.Contains(errors, e => e.GetProperty("property").GetString() == "definition" && e.GetProperty("code").GetString() == "missing_name");
+        Assert.Contains("Unknown property 'shade'", problem.Detail(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_control_verb_with_an_unknown_property_and_a_bad_reason_lists_both()
+    {
+        using var response = await api.Admin.PostAsJsonAsync($"/api/v1/workflows/{Guid.NewGuid()}/cancel", new { reason = 5, why = "tidy" });
+
+        var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(["why", "reason"], problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("property").GetString()));
+    }
+
+    [Fact]
     public async Task A_body_over_the_size_limit_is_refused_before_it_is_read()
     {
         var padding = new string('x', 70_000);

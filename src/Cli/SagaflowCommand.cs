@@ -23,6 +23,8 @@ public static class SagaflowCommand
           watch <workflow-id>                     live per-node table until the workflow ends
           list [--state Running|Completed|Failed|Cancelled] [--definition <name>] [--limit 50] [--all]
           cancel | pause | resume | retry <workflow-id> [--reason <text>] [--watch]
+          resolve <workflow-id> <node-id> succeed|retry|fail [--output <json>] [--reason <text>] [--watch]
+                                                  decide on a node parked in_doubt after its executor was lost
           executors
           drain <executor-id> [--deadline 30s] [--reason <text>] [--watch]
                                                   --watch: in-flight count until drained (exit 0), 1 if lost first
@@ -105,6 +107,15 @@ public static class SagaflowCommand
                     var answer = await client.PostAsync($"/api/v1/workflows/{Uri.EscapeDataString(id)}/{verb}",
                         new JsonObject { ["reason"] = options.Take("--reason") }.ToJsonString(), cancellationToken);
                     output.WriteLine($"workflow {id}: {answer.Field("status").GetString()}");
+                    return options.Flag("--watch") ? await watcher.WatchAsync(id, cancellationToken) : Ok;
+                case ["resolve", var id, var nodeId, var decision]:
+                    var resolution = new JsonObject
+                    {
+                        ["decision"] = decision, ["output"] = ParseJson(options.Take("--output"), "--output"), ["reason"] = options.Take("--reason"),
+                    };
+                    var resolved = await client.PostAsync($"/api/v1/workflows/{Uri.EscapeDataString(id)}/nodes/{Uri.EscapeDataString(nodeId)}/resolve",
+                        resolution.ToJsonString(), cancellationToken);
+                    output.WriteLine($"workflow {id}, node {nodeId}: {resolved.Field("status").GetString()}");
                     return options.Flag("--watch") ? await watcher.WatchAsync(id, cancellationToken) : Ok;
                 case ["executors"]:
                     output.WriteLine(ExecutorTable(await client.GetAsync("/api/v1/executors", cancellationToken)));
@@ -246,7 +257,7 @@ public static class SagaflowCommand
     private sealed class Options
     {
         private static readonly HashSet<string> Valued =
-            ["--api", "--key", "--input", "--id", "--state", "--definition", "--limit", "--reason", "--deadline", "--name", "--version"];
+            ["--api", "--key", "--input", "--id", "--state", "--definition", "--limit", "--reason", "--deadline", "--name", "--version", "--output"];
         private static readonly HashSet<string> Flags = ["--watch", "--all"];
         private readonly Dictionary<string, string> _values = [];
         private readonly HashSet<string> _flags = [];

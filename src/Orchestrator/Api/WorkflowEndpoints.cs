@@ -31,6 +31,7 @@ public static class WorkflowEndpoints
         workflows.MapGet("/{id}", GetAsync).AddEndpointFilter(new ApiKeyRequirement(mutating: false));
         workflows.MapGet("/{id}/attempts", AttemptsAsync).AddEndpointFilter(new ApiKeyRequirement(mutating: false));
         workflows.MapWorkflowControlEndpoints();
+        workflows.MapNodeResolveEndpoint();
         return api;
     }
 

@@ -1,6 +1,5 @@
-using System.Data.Common;
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.Orchestrator.Hosting;
 
 namespace SagaWorkflow.Orchestrator.Executors;
 
@@ -16,12 +15,7 @@ public sealed class ExecutorLostConsumerDefinition : ConsumerDefinition<Executor
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ExecutorLostConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
-        endpointConfigurator.UseMessageRetry(r =>
-        {
-            r.Handle<DbUpdateException>();
-            r.Handle<DbException>();
-            r.Exponential(10, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50));
-        });
+        endpointConfigurator.UseDatabaseRetry();
         endpointConfigurator.UseInMemoryOutbox(context);
     }
 }

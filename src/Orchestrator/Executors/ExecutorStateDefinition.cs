@@ -1,6 +1,5 @@
-using System.Data.Common;
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.Orchestrator.Hosting;
 using SagaWorkflow.Persistence.Executors;
 
 namespace SagaWorkflow.Orchestrator.Executors;
@@ -22,12 +21,7 @@ public sealed class ExecutorStateDefinition : SagaDefinition<ExecutorState>
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<ExecutorState> sagaConfigurator,
         IRegistrationContext context)
     {
-        endpointConfigurator.UseMessageRetry(r =>
-        {
-            r.Handle<DbUpdateException>();
-            r.Handle<DbException>();
-            r.Exponential(10, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50));
-        });
+        endpointConfigurator.UseDatabaseRetry();
         endpointConfigurator.UseInMemoryOutbox(context);
     }
 }

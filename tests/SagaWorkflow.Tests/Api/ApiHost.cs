@@ -85,6 +85,22 @@ public class ApiHost : IAsyncLifetime
         return view;
     }
 
+    /// <summary>Waits until GET shows node <paramref name="node"/> in <paramref name="state"/>, and returns the workflow view.</summary>
+    public async Task<JsonElement> WaitForNodeAsync(Guid id, string node, string state)
+    {
+        JsonElement view = default;
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            view = await WorkflowAsync(id);
+            return view.ValueKind == JsonValueKind.Object && Node(view, node).GetProperty("state").GetString() == state;
+        }, TimeSpan.FromSeconds(60), () => Task.FromResult($"node {node} never became {state}: {view}"));
+        return view;
+    }
+
+    /// <summary>Node <paramref name="id"/> of a workflow view.</summary>
+    public static JsonElement Node(JsonElement workflow, string id) =>
+        workflow.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("id").GetString() == id);
+
     public async Task DisposeAsync()
     {
         Anonymous.Dispose();

@@ -19,15 +19,15 @@ public sealed class When_pausing_resuming_and_retrying_workflows(ApiHost api) : 
                 new { id = "second", capability = "noop", dependsOn = new[] { "first" } },
             },
         });
-        await WaitForNodeAsync(id, "first", "running");
+        await api.WaitForNodeAsync(id, "first", "running");
 
         using var pause = await api.Admin.PostAsync($"/api/v1/workflows/{id}/pause", null);
 
         Assert.Equal(HttpStatusCode.Accepted, pause.StatusCode);
         // The running node finishes; the node it releases is not dispatched (same transaction as the result, so no race).
-        var paused = await WaitForNodeAsync(id, "first", "succeeded");
+        var paused = await api.WaitForNodeAsync(id, "first", "succeeded");
         Assert.Equal("Paused", paused.GetProperty("state").GetString());
-        Assert.Equal("pending", Node(paused, "second").GetProperty("state").GetString());
+        Assert.Equal("pending", ApiHost.Node(paused, "second").GetProperty("state").GetString());
         using var pauseAgain = await api.Admin.PostAsync($"/api/v1/workflows/{id}/pause", null);
         Assert.Equal(HttpStatusCode.OK, pauseAgain.StatusCode);
 
@@ -35,7 +35,7 @@ public sealed class When_pausing_resuming_and_retrying_workflows(ApiHost api) : 
 
         Assert.Equal(HttpStatusCode.Accepted, resume.StatusCode);
         var done = await api.WaitForStateAsync(id, "Completed");
-        Assert.Equal("succeeded", Node(done, "second").GetProperty("state").GetString());
+        Assert.Equal("succeeded", ApiHost.Node(done, "second").GetProperty("state").GetString());
     }
 
     [Fact]
@@ -54,8 +54,8 @@ public sealed class When_pausing_resuming_and_retrying_workflows(ApiHost api) : 
             },
         });
         var failed = await api.WaitForStateAsync(id, "Failed");
-        Assert.Equal("skipped", Node(failed, "after").GetProperty("state").GetString());
-        var prepareFinished = Node(failed, "prepare").GetProperty("finishedAt").GetDateTime();
+        Assert.Equal("skipped", ApiHost.Node(failed, "after").GetProperty("state").GetString());
+        var prepareFinished = ApiHost.Node(failed, "prepare").GetProperty("finishedAt").GetDateTime();
         using var early = await api.Admin.PostAsync($"/api/v1/workflows/{Guid.NewGuid()}/retry", null);
         await Problems.AssertProblemAsync(early, HttpStatusCode.NotFound);
 
@@ -64,10 +64,10 @@ public sealed class When_pausing_resuming_and_retrying_workflows(ApiHost api) : 
 
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         var done = await api.WaitForStateAsync(id, "Completed");
-        Assert.Equal(1, Node(done, "prepare").GetProperty("attempt").GetInt32());
-        Assert.Equal(prepareFinished, Node(done, "prepare").GetProperty("finishedAt").GetDateTime());
-        Assert.Equal(2, Node(done, "call").GetProperty("attempt").GetInt32());
-        Assert.Equal("succeeded", Node(done, "after").GetProperty("state").GetString());
+        Assert.Equal(1, ApiHost.Node(done, "prepare").GetProperty("attempt").GetInt32());
+        Assert.Equal(prepareFinished, ApiHost.Node(done, "prepare").GetProperty("finishedAt").GetDateTime());
+        Assert.Equal(2, ApiHost.Node(done, "call").GetProperty("attempt").GetInt32());
+        Assert.Equal("succeeded", ApiHost.Node(done, "after").GetProperty("state").GetString());
         Assert.Equal(JsonValueKind.Null, done.GetProperty("failureReason").ValueKind);
         var attempts = (await api.Anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/workflows/{id}/attempts")).GetProperty("attempts").EnumerateArray()
             .Where(a => a.GetProperty("node").GetString() == "call").Select(a => (a.GetProperty("attempt").GetInt32(), a.GetProperty("outcome").GetString())).ToList();
@@ -87,19 +87,5 @@ public sealed class When_pausing_resuming_and_retrying_workflows(ApiHost api) : 
         using var pause = await api.Admin.PostAsync($"/api/v1/workflows/{id}/pause", null);
 
         Assert.Contains("pause applies to a workflow that is Running", (await Problems.AssertProblemAsync(pause, HttpStatusCode.Conflict)).Detail(), StringComparison.Ordinal);
-    }
-
-    private static JsonElement Node(JsonElement workflow, string id) =>
-        workflow.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("id").GetString() == id);
-
-    private async Task<JsonElement> WaitForNodeAsync(Guid id, string node, string state)
-    {
-        JsonElement view = default;
-        await Integration.Eventually.WaitUntilAsync(async () =>
-        {
-            view = await api.WorkflowAsync(id);
-            return view.ValueKind == JsonValueKind.Object && Node(view, node).GetProperty("state").GetString() == state;
-        }, TimeSpan.FromSeconds(60), () => Task.FromResult($"node {node} never became {state}: {view}"));
-        return view;
     }
 }

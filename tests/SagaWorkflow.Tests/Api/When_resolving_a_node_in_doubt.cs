@@ -24,14 +24,14 @@ public sealed class When_resolving_a_node_in_doubt(ApiHost api) : IClassFixture<
     private async Task<(Guid Id, JsonElement View)> InDoubtAsync()
     {
         var id = await api.SubmitAsync(Payment("api-resolve-" + Guid.NewGuid().ToString("N")[..6]));
-        var running = await WaitForNodeAsync(id, "charge", "running");
+        var running = await api.WaitForNodeAsync(id, "charge", "running");
         var endpoint = await api.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri("queue:" + NodeQueues.WorkflowState));
         await endpoint.Send(new ReassignNodes
         {
-            WorkflowId = id, ExecutorId = Node(running, "charge").GetProperty("executorId").GetString()!, Reason = "declared lost by the test",
+            WorkflowId = id, ExecutorId = ApiHost.Node(running, "charge").GetProperty("executorId").GetString()!, Reason = "declared lost by the test",
             Attempts = [new NodeAttemptRef { NodeId = "charge", Attempt = 1 }],
         });
-        return (id, await WaitForNodeAsync(id, "charge", "in_doubt"));
+        return (id, await api.WaitForNodeAsync(id, "charge", "in_doubt"));
     }
 
     [Fact]
@@ -44,10 +44,10 @@ public sealed class When_resolving_a_node_in_doubt(ApiHost api) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var done = await api.WaitForStateAsync(id, "Completed");
-        var charge = Node(done, "charge");
+        var charge = ApiHost.Node(done, "charge");
         Assert.Equal("succeeded", charge.GetProperty("state").GetString());
         Assert.True(charge.GetProperty("output").GetProperty("charged").GetBoolean());
-        Assert.Equal("succeeded", Node(done, "receipt").GetProperty("state").GetString());
+        Assert.Equal("succeeded", ApiHost.Node(done, "receipt").GetProperty("state").GetString());
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class When_resolving_a_node_in_doubt(ApiHost api) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.Accepted, fail.StatusCode);
         var failed = await api.WaitForStateAsync(id, "Failed");
-        Assert.Equal("failed", Node(failed, "charge").GetProperty("state").GetString());
+        Assert.Equal("failed", ApiHost.Node(failed, "charge").GetProperty("state").GetString());
         using var again = await api.Admin.PostAsJsonAsync($"/api/v1/workflows/{id}/nodes/charge/resolve", new { decision = "retry" });
         var problem = await Problems.AssertProblemAsync(again, HttpStatusCode.Conflict);
         Assert.Contains("is failed", problem.Detail(), StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public sealed class When_resolving_a_node_in_doubt(ApiHost api) : IClassFixture<
         await Problems.AssertProblemAsync(noWorkflow, HttpStatusCode.NotFound);
         using var anonymous = await api.Anonymous.PostAsJsonAsync($"/api/v1/workflows/{id}/nodes/charge/resolve", new { decision = "retry" });
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.Equal("in_doubt", Node(await api.WorkflowAsync(id), "charge").GetProperty("state").GetString());
+        Assert.Equal("in_doubt", ApiHost.Node(await api.WorkflowAsync(id), "charge").GetProperty("state").GetString());
         Assert.Equal(view.GetProperty("state").GetString(), (await api.WorkflowAsync(id)).GetProperty("state").GetString());
     }
 
@@ -95,14 +95,14 @@ public sealed class When_resolving_a_node_in_doubt(ApiHost api) : IClassFixture<
         var (badExit, badErrors) = await SagaflowAsync("resolve", id.ToString(), "charge", "succeed", "--output", "{not json");
         Assert.Equal(SagaflowCommand.Refused, badExit);
         Assert.Contains("--output is not valid JSON", badErrors, StringComparison.Ordinal);
-        Assert.Equal("in_doubt", Node(await api.WorkflowAsync(id), "charge").GetProperty("state").GetString());
+        Assert.Equal("in_doubt", ApiHost.Node(await api.WorkflowAsync(id), "charge").GetProperty("state").GetString());
 
         var (exit, errors) = await SagaflowAsync("resolve", id.ToString(), "charge", "succeed", "--output", """{"charged":true}""", "--watch");
 
         Assert.True(exit == 0, $"exit {exit}: {errors}");
         var done = await api.WorkflowAsync(id);
         Assert.Equal("Completed", done.GetProperty("state").GetString());
-        Assert.True(Node(done, "charge").GetProperty("output").GetProperty("charged").GetBoolean());
+        Assert.True(ApiHost.Node(done, "charge").GetProperty("output").GetProperty("charged").GetBoolean());
     }
 
     private async Task<(int Exit, string Errors)> SagaflowAsync(params string[] args)
@@ -112,19 +112,5 @@ public sealed class When_resolving_a_node_in_doubt(ApiHost api) : IClassFixture<
         var exit = await SagaflowCommand.RunAsync(["--api", api.Anonymous.BaseAddress!.ToString(), .. args], output, errors,
             name => name == "SAGAFLOW_API_KEY" ? ApiHost.AdminKey : null, CancellationToken.None, interactive: false, pollInterval: TimeSpan.FromMilliseconds(100));
         return (exit, errors.ToString() + output);
-    }
-
-    private static JsonElement Node(JsonElement workflow, string id) =>
-        workflow.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("id").GetString() == id);
-
-    private async Task<JsonElement> WaitForNodeAsync(Guid id, string node, string state)
-    {
-        JsonElement view = default;
-        await Integration.Eventually.WaitUntilAsync(async () =>
-        {
-            view = await api.WorkflowAsync(id);
-            return view.ValueKind == JsonValueKind.Object && Node(view, node).GetProperty("state").GetString() == state;
-        }, TimeSpan.FromSeconds(60), () => Task.FromResult($"node {node} never became {state}: {view}"));
-        return view;
     }
 }

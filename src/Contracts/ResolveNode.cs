@@ -4,7 +4,7 @@ namespace SagaWorkflow.Contracts;
 
 /// <summary>
 /// Command: an operator's decision on an <c>in_doubt</c> node (its executor was lost while it ran, and its policy is
-/// <c>park</c>). Sent to <c>workflow-state</c> (CLI <c>resolve</c>); consumed by <c>WorkflowStateMachine</c>.
+/// <c>park</c>). Sent to <c>workflow-state</c> (HTTP API resolve endpoint, <c>sagaflow resolve</c>, orchestrator verb <c>node resolve</c>); consumed by <c>WorkflowStateMachine</c>.
 /// <see cref="Decision"/>: <c>succeed</c> (with <see cref="Output"/>), <c>retry</c> (a new attempt) or <c>fail</c>.
 /// </summary>
 public sealed record ResolveNode

@@ -48,6 +48,7 @@ public static class OrchestratorHosting
             .ValidateOnStart();
         services.AddHostedService<StaleDispatchSweeper>();
         services.AddWorkflowScheduling(builder.Configuration);
+        services.AddWorkflowSchedulerShutdown();
         if (local)
             services.AddNodeExecutors();
 

@@ -8,7 +8,9 @@ namespace SagaWorkflow.Orchestrator.Scheduling;
 /// Runs the Quartz scheduler of this orchestrator, starting it only when the bus is ready (<see cref="BusReadiness"/>).
 /// Quartz's own hosted service starts it at once, before the bus, so the first fires after a start (every missed cron
 /// time, every overdue timer) were published before their consumers' bindings existed. Until then <c>/ready</c> reports
-/// the scheduler as Created, not Running. On stop, running jobs finish before the bus (stopped after this service) goes away.
+/// the scheduler as Created, not Running. On stop (before the bus stops) it goes to standby: no trigger fires while the bus
+/// goes away, but schedule and cancel requests that the bus still delivers are stored; <see cref="SchedulerShutdownService"/>
+/// shuts it down once the bus has stopped.
 /// </summary>
 public sealed class SchedulerHostedService(ISchedulerFactory schedulers, BusReadiness bus, ILogger<SchedulerHostedService> logger) : IHostedService, IDisposable
 {
@@ -40,7 +42,7 @@ public sealed class SchedulerHostedService(ISchedulerFactory schedulers, BusRead
         await _stopping.CancelAsync();
         await _start;
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+        await scheduler.Standby(cancellationToken);
     }
 
     public void Dispose() => _stopping.Dispose();

@@ -57,8 +57,15 @@ public static class SchedulingRegistration
     }
 
     /// <summary>
+    /// Shuts the scheduler down when the host stops. Call it before <c>AddMassTransit</c>: hosted services stop in
+    /// reverse order, so this runs after the bus has stopped and can no longer hand the scheduler requests.
+    /// </summary>
+    public static IServiceCollection AddWorkflowSchedulerShutdown(this IServiceCollection services) =>
+        services.AddHostedService<SchedulerShutdownService>();
+
+    /// <summary>
     /// Runs the scheduler once the bus is ready. Call it after <c>AddMassTransit</c>: hosted services stop in reverse
-    /// order, so the scheduler (and the jobs it waits for) stops while the bus can still carry their messages.
+    /// order, so the scheduler stops firing while the bus can still carry the messages of the fires under way.
     /// </summary>
     public static IServiceCollection AddWorkflowSchedulerHost(this IServiceCollection services)
     {

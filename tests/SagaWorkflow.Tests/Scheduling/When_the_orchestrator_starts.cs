@@ -1,7 +1,10 @@
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Quartz;
+using SagaWorkflow.Orchestrator.Hosting;
 using SagaWorkflow.Orchestrator.Scheduling;
 using SagaWorkflow.Tests.Integration;
 
@@ -31,12 +34,15 @@ public sealed class When_the_orchestrator_starts
         await Eventually.WaitUntilAsync(async () => await scheduler.GetStatus() == SchedulerStatus.Running, TimeSpan.FromSeconds(30),
             async () => $"scheduler is {await scheduler.GetStatus()} after the bus became ready");
 
+        // Stopping (before the bus) only stops the firing: requests the stopping bus still delivers can be stored.
         await host.StopAsync(CancellationToken.None);
+        Assert.Equal(SchedulerStatus.Standby, await scheduler.GetStatus());
+        await new SchedulerShutdownService(schedulers).StopAsync(CancellationToken.None);
         Assert.Equal(SchedulerStatus.Shutdown, await scheduler.GetStatus());
     }
 
     [Fact]
-    public async Task Stopping_before_the_bus_was_ever_ready_shuts_the_scheduler_down_without_starting_it()
+    public async Task Stopping_before_the_bus_was_ever_ready_never_starts_the_scheduler_and_it_shuts_down_after_the_bus()
     {
         await using var services = Quartz();
         var schedulers = services.GetRequiredService<ISchedulerFactory>();
@@ -46,7 +52,33 @@ public sealed class When_the_orchestrator_starts
         var scheduler = await schedulers.GetScheduler();
         Assert.Equal(SchedulerStatus.Created, await scheduler.GetStatus());
         await host.StopAsync(CancellationToken.None);
+        Assert.NotEqual(SchedulerStatus.Running, await scheduler.GetStatus());
+        await new SchedulerShutdownService(schedulers).StopAsync(CancellationToken.None);
 
         Assert.Equal(SchedulerStatus.Shutdown, await scheduler.GetStatus());
+    }
+
+    /// <summary>
+    /// Regression: with the scheduler shut down before the bus, a workflow finishing during shutdown (its deadline's
+    /// CancelScheduledMessage still in flight) faulted into scheduler_error. Hosted services start in registration order
+    /// and stop in reverse: shutdown service, then the bus, then the start-when-ready service.
+    /// </summary>
+    [Fact]
+    public void The_scheduler_shuts_down_after_the_bus_stops_and_starts_after_it_is_registered()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"order-{Guid.NewGuid():N}.db")}",
+        });
+        builder.AddWorkflowOrchestrator();
+
+        var hosted = builder.Services.Where(d => d.ServiceType == typeof(IHostedService))
+            .Select(d => d.ImplementationType ?? d.ImplementationFactory?.Method.ReturnType).ToList();
+        int IndexOf(Type type) => hosted.FindIndex(t => t == type);
+
+        Assert.True(IndexOf(typeof(SchedulerShutdownService)) >= 0 && IndexOf(typeof(SchedulerHostedService)) >= 0, string.Join(", ", hosted));
+        Assert.True(IndexOf(typeof(SchedulerShutdownService)) < IndexOf(typeof(MassTransitHostedService)), string.Join(", ", hosted));
+        Assert.True(IndexOf(typeof(MassTransitHostedService)) < IndexOf(typeof(SchedulerHostedService)), string.Join(", ", hosted));
     }
 }

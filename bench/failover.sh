@@ -26,7 +26,8 @@ now() { date +%s.%N; }
 
 # Waits until the workflow's node runs, then returns the executor id running it.
 running_on() {
-  wait_until 30 "[ \"\$(sql \"SELECT state FROM workflow_nodes WHERE workflow_id = '$1'\")\" = running ]"
+  # Inside $(...) errexit is off: without the return, a timeout here surfaced later as "bad array subscript".
+  wait_until 30 "[ \"\$(sql \"SELECT state FROM workflow_nodes WHERE workflow_id = '$1'\")\" = running ]" || return 1
   sql "SELECT executor_id FROM workflow_nodes WHERE workflow_id = '$1'"
 }
 

@@ -35,8 +35,11 @@ public static class WorkflowTable
         return string.Join(Environment.NewLine, lines.Select(l => l.TrimEnd()));
     }
 
-    /// <summary>One line per node whose (state, attempt) differs from <paramref name="previous"/>; updates it.</summary>
-    public static IEnumerable<string> Transitions(JsonElement workflow, Dictionary<string, string> previous)
+    /// <summary>
+    /// One line per node whose (state, attempt) differs from <paramref name="previous"/>, stamped with when this poll saw
+    /// it (<paramref name="seenAt"/>, local time); updates <paramref name="previous"/>.
+    /// </summary>
+    public static IEnumerable<string> Transitions(JsonElement workflow, Dictionary<string, string> previous, DateTimeOffset seenAt)
     {
         foreach (var node in workflow.Field("nodes").EnumerateArray())
         {
@@ -47,7 +50,7 @@ public static class WorkflowTable
             previous[id] = now;
             var where = Str(node, "executorId") is { Length: > 0 } executor ? $" on {executor}" : "";
             var detail = Str(node, "error") is { Length: > 0 } error ? $": {error}" : Str(node, "waitingReason") is { Length: > 0 } waiting ? $" - {waiting}" : "";
-            yield return $"{DateTime.Now:HH:mm:ss.fff}  {id}  {now}{where}{detail}";
+            yield return $"{seenAt:HH:mm:ss.fff}  {id}  {now}{where}{detail}";
         }
     }
 

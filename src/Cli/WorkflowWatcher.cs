@@ -4,7 +4,7 @@ namespace SagaWorkflow.Cli;
 /// Follows a workflow until it ends by polling the API. On a terminal it redraws the per-node table in place; when the
 /// output is redirected (CI, a log file) it prints one line per node transition instead, then the final table.
 /// </summary>
-public sealed class WorkflowWatcher(ApiClient client, TextWriter output, bool interactive, TimeSpan pollInterval)
+public sealed class WorkflowWatcher(ApiClient client, TextWriter output, bool interactive, TimeSpan pollInterval, TimeProvider? time = null)
 {
     public async Task<int> WatchAsync(string id, CancellationToken cancellationToken)
     {
@@ -37,7 +37,7 @@ public sealed class WorkflowWatcher(ApiClient client, TextWriter output, bool in
             }
             else
             {
-                foreach (var line in WorkflowTable.Transitions(workflow, seen))
+                foreach (var line in WorkflowTable.Transitions(workflow, seen, (time ?? TimeProvider.System).GetLocalNow()))
                     output.WriteLine(line);
                 if (finished)
                     output.WriteLine(WorkflowTable.Render(workflow));

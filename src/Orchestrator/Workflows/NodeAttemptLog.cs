@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
@@ -71,7 +72,7 @@ public static class NodeAttemptLog
             .SetProperty(x => x.FinishedAt, at));
 
     private static async Task Update(PipeContext context, Guid workflowId, string nodeId, int attempt,
-        Action<UpdateSettersBuilder<NodeAttempt>> setters)
+        Expression<Func<SetPropertyCalls<NodeAttempt>, SetPropertyCalls<NodeAttempt>>> setters)
     {
         if (!SagaDatabase.TryGet(context, out var db))
             return;

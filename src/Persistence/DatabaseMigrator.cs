@@ -9,7 +9,7 @@ public sealed class DatabaseMigrator(WorkflowDbContextFactory factory, IOptions<
 {
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        if (factory.Provider == DatabaseProvider.Sqlite && WorkflowDbContextFactory.SqliteFilePath(options.Value.ConnectionString) is { } file)
+        if (factory.Provider == DatabaseProvider.Sqlite && SqliteWorkflowDbContext.FilePath(options.Value.ConnectionString) is { } file)
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
 
         await using var db = factory.Create();

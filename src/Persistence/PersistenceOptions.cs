@@ -1,18 +1,28 @@
 namespace SagaWorkflow.Persistence;
 
-/// <summary>Which database holds saga state (section <c>Database</c>; env <c>Database__Provider=Postgres</c>).</summary>
+/// <summary>Which database holds saga state (section <c>Database</c>; env <c>Database__Provider=MySql</c>).</summary>
 public sealed class PersistenceOptions
 {
     public const string Section = "Database";
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
-    /// <summary>SQLite: a file path connection string; PostgreSQL: an Npgsql connection string.</summary>
+    /// <summary>
+    /// SQLite: a file path connection string; MySQL: a MySqlConnector connection string; PostgreSQL: an Npgsql connection
+    /// string.
+    /// </summary>
     public string ConnectionString { get; set; } = "Data Source=data/sagaworkflow.db";
+
+    /// <summary>
+    /// MySQL only: the server's version, such as <c>8.4.3-mysql</c> or <c>10.11.19-mariadb</c>. Empty: asked of the server
+    /// on first use. Setting it spares that round trip and lets a process start its host while the server is still down.
+    /// </summary>
+    public string? ServerVersion { get; set; }
 }
 
 public enum DatabaseProvider
 {
     Sqlite,
     Postgres,
+    MySql,
 }

@@ -11,7 +11,7 @@ public static class PersistenceRegistration
         services.AddOptions<PersistenceOptions>()
             .BindConfiguration(PersistenceOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), $"{PersistenceOptions.Section}:ConnectionString must not be empty")
-            .Validate(o => Enum.IsDefined(o.Provider), $"{PersistenceOptions.Section}:Provider must be Sqlite or Postgres")
+            .Validate(o => Enum.IsDefined(o.Provider), $"{PersistenceOptions.Section}:Provider must be Sqlite, MySql or Postgres")
             .ValidateOnStart();
         services.AddSingleton<WorkflowDbContextFactory>();
         services.AddSingleton<DatabaseMigrator>();

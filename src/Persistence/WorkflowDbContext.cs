@@ -7,8 +7,9 @@ using SagaWorkflow.Persistence.Workflows;
 namespace SagaWorkflow.Persistence;
 
 /// <summary>
-/// The saga state model. Abstract because each provider has a subclass with its own migrations
-/// (<see cref="SqliteWorkflowDbContext"/>, <see cref="PostgresWorkflowDbContext"/>): EF migrations are provider-specific.
+/// The saga state model. Abstract because each provider has a subclass with its own migrations and model snapshot
+/// (<see cref="SqliteWorkflowDbContext"/>, <see cref="MySqlWorkflowDbContext"/>, <see cref="PostgresWorkflowDbContext"/>,
+/// in Providers/): EF migrations are provider-specific, and each subclass is the one home of its provider's specifics.
 /// </summary>
 public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(options)
 {
@@ -30,10 +31,17 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
         SnakeCaseNames.Apply(modelBuilder);
         UtcDateTimes.Apply(modelBuilder);
     }
+
+    /// <summary>
+    /// Whether saga loaders read their row with <c>SELECT ... FOR UPDATE</c>, so orchestrators racing for one saga queue
+    /// behind each other instead of failing the version check (the store must serialise writers otherwise).
+    /// </summary>
+    protected internal virtual bool LocksRowsForUpdate => true;
+
+    /// <summary>
+    /// Serialises, across processes, transactions that take the same <paramref name="name"/> until the current
+    /// transaction ends or the returned handle is disposed, whichever is later. Stores with one writer need nothing.
+    /// </summary>
+    protected internal virtual Task<IAsyncDisposable> LockNameAsync(string name, CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable>(NoLock.Instance);
 }
-
-/// <summary>The local-mode database: a SQLite file.</summary>
-public sealed class SqliteWorkflowDbContext(DbContextOptions<SqliteWorkflowDbContext> options) : WorkflowDbContext(options);
-
-/// <summary>The distributed-mode database: PostgreSQL.</summary>
-public sealed class PostgresWorkflowDbContext(DbContextOptions<PostgresWorkflowDbContext> options) : WorkflowDbContext(options);

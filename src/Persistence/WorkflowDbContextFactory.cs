@@ -1,9 +1,4 @@
-using System.Data.Common;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace SagaWorkflow.Persistence;
 
@@ -13,72 +8,40 @@ namespace SagaWorkflow.Persistence;
 /// </summary>
 public sealed class WorkflowDbContextFactory
 {
-    private const int AutoPreparedStatements = 64;
-
-    private readonly Func<WorkflowDbContext> _create;
+    private readonly Lazy<Func<WorkflowDbContext>> _create;
 
     public WorkflowDbContextFactory(IOptions<PersistenceOptions> options)
     {
         var settings = options.Value;
         Provider = settings.Provider;
-        _create = settings.Provider switch
-        {
-            DatabaseProvider.Postgres => PostgresFactory(settings.ConnectionString),
-            _ => SqliteFactory(settings.ConnectionString),
-        };
+        // Built on first use, not here: MySQL may have to ask the server its version, and a process must be able to
+        // start (and report its database unreachable) while the server is down. PublicationOnly: a failure is not kept.
+        _create = new Lazy<Func<WorkflowDbContext>>(() => Build(settings), LazyThreadSafetyMode.PublicationOnly);
     }
 
     public DatabaseProvider Provider { get; }
 
-    public WorkflowDbContext Create() => _create();
+    public WorkflowDbContext Create() => _create.Value();
 
-    public static DbContextOptions<SqliteWorkflowDbContext> SqliteOptions(string connectionString) =>
-        new DbContextOptionsBuilder<SqliteWorkflowDbContext>()
-            .UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas())
-            .ConfigureWarnings(IgnoreMissingSnapshot)
-            .Options;
-
-    public static DbContextOptions<PostgresWorkflowDbContext> PostgresOptions(string connectionString) =>
-        new DbContextOptionsBuilder<PostgresWorkflowDbContext>()
-            .UseNpgsql(WithAutoPrepare(connectionString))
-            .ConfigureWarnings(IgnoreMissingSnapshot)
-            .Options;
-
-    /// <summary>
-    /// Turns on Npgsql's automatic preparation unless the connection string sets it (<c>Max Auto Prepare=0</c> turns it
-    /// off): every saga message runs the same few statements, and preparing them spares PostgreSQL parsing and
-    /// planning each one again. Measured (docs/benchmarks.md): about 40 % less PostgreSQL CPU per workflow.
-    /// </summary>
-    public static string WithAutoPrepare(string connectionString)
+    private static Func<WorkflowDbContext> Build(PersistenceOptions settings)
     {
-        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
-            return connectionString;
-        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
-    }
-
-    // Migrations are hand-written (see Migrations/InitialSchema.cs) and ship without a model snapshot, so EF cannot
-    // diff the model against them; the schema tests check the tables instead.
-    private static void IgnoreMissingSnapshot(WarningsConfigurationBuilder warnings) =>
-        warnings.Ignore(RelationalEventId.PendingModelChangesWarning);
-
-    private static Func<WorkflowDbContext> SqliteFactory(string connectionString)
-    {
-        var options = SqliteOptions(connectionString);
-        return () => new SqliteWorkflowDbContext(options);
-    }
-
-    private static Func<WorkflowDbContext> PostgresFactory(string connectionString)
-    {
-        var options = PostgresOptions(connectionString);
-        return () => new PostgresWorkflowDbContext(options);
-    }
-
-    /// <summary>The SQLite file path of a connection string, so its directory can be created before first use.</summary>
-    public static string? SqliteFilePath(string connectionString)
-    {
-        var source = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        return string.IsNullOrEmpty(source) || source == ":memory:" ? null : Path.GetFullPath(source);
+        switch (settings.Provider)
+        {
+            case DatabaseProvider.Postgres:
+            {
+                var options = PostgresWorkflowDbContext.Options(settings.ConnectionString);
+                return () => new PostgresWorkflowDbContext(options);
+            }
+            case DatabaseProvider.MySql:
+            {
+                var options = MySqlWorkflowDbContext.Options(settings.ConnectionString, settings.ServerVersion);
+                return () => new MySqlWorkflowDbContext(options);
+            }
+            default:
+            {
+                var options = SqliteWorkflowDbContext.Options(settings.ConnectionString);
+                return () => new SqliteWorkflowDbContext(options);
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@ namespace SagaWorkflow.Orchestrator.Scheduling;
 
 /// <summary>
 /// Every delay in the system is a persisted Quartz trigger: Quartz keeps its own tables (created at start) in the
-/// workflow database on PostgreSQL, or in a SQLite file beside it in local mode, and runs clustered so each trigger
+/// workflow database on MySQL and PostgreSQL (it creates them itself: <c>ProvisionSchema</c>), or in a SQLite file beside it in local mode, and runs clustered so each trigger
 /// fires on exactly one orchestrator.
 /// </summary>
 public static class SchedulingRegistration
@@ -39,15 +39,20 @@ public static class SchedulingRegistration
             q.UsePersistentStore(store =>
             {
                 store.UseSystemTextJsonSerializer();
-                if (persistence.Provider == DatabaseProvider.Postgres)
+                switch (persistence.Provider)
                 {
-                    store.UsePostgres(persistence.ConnectionString);
-                    store.UseClustering();
-                }
-                else
-                {
-                    // Quartz refuses clustering on SQLite (file locking); local mode is one process anyway.
-                    store.UseSqlite(QuartzSqliteConnectionString(persistence.ConnectionString));
+                    case DatabaseProvider.MySql:
+                        store.UseMySqlConnector(persistence.ConnectionString);
+                        store.UseClustering();
+                        break;
+                    case DatabaseProvider.Postgres:
+                        store.UsePostgres(persistence.ConnectionString);
+                        store.UseClustering();
+                        break;
+                    default:
+                        // Quartz refuses clustering on SQLite (file locking); local mode is one process anyway.
+                        store.UseSqlite(QuartzSqliteConnectionString(persistence.ConnectionString));
+                        break;
                 }
 
                 store.ProvisionSchema();
@@ -95,7 +100,7 @@ public static class SchedulingRegistration
     /// <summary>Quartz's SQLite file sits beside the workflow database (its own file: the two stores lock independently).</summary>
     public static string QuartzSqliteConnectionString(string workflowConnectionString)
     {
-        var path = WorkflowDbContextFactory.SqliteFilePath(workflowConnectionString) ?? Path.GetFullPath("data/sagaworkflow.db");
+        var path = SqliteWorkflowDbContext.FilePath(workflowConnectionString) ?? Path.GetFullPath("data/sagaworkflow.db");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         return $"Data Source={Path.ChangeExtension(path, ".quartz.db")}";
     }

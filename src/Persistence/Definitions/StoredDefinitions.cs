@@ -29,13 +29,10 @@ public static class StoredDefinitions
         for (var attempt = 1; ; attempt++)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            if (db is PostgresWorkflowDbContext)
-            {
-                // A transaction-scoped advisory lock per name queues concurrent PUTs of one name behind each other
-                // (across processes), so none of them can lose a race for the version number.
-                await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"SELECT pg_advisory_xact_lock(hashtextextended({"workflow_definitions/" + name}, 0))", cancellationToken).ConfigureAwait(false);
-            }
+            // An advisory lock per name (PostgreSQL, MySQL) queues concurrent PUTs of one name behind each other across
+            // processes, so none of them can lose a race for the version number. Declared after the transaction, so it
+            // is released after the commit.
+            await using var nameLock = await db.LockNameAsync("workflow_definitions/" + name, cancellationToken).ConfigureAwait(false);
             var version = (await db.Definitions.Where(d => d.Name == name).MaxAsync(d => (int?)d.Version, cancellationToken).ConfigureAwait(false) ?? 0) + 1;
             var stored = new StoredDefinition
             {
@@ -52,7 +49,7 @@ public static class StoredDefinitions
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return stored;
             }
-            catch (DbUpdateException) when (db is not PostgresWorkflowDbContext && attempt < SqliteInsertAttempts)
+            catch (DbUpdateException) when (db is SqliteWorkflowDbContext && attempt < SqliteInsertAttempts)
             {
                 await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
                 db.ChangeTracker.Clear();

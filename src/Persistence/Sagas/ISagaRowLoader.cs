@@ -9,11 +9,11 @@ public interface IVersionedSaga : SagaStateMachineInstance
 }
 
 /// <summary>
-/// How one saga type is read for an event: its row (locked on PostgreSQL) and whatever child rows the state machine needs.
+/// How one saga type is read for an event: its row (locked where the store locks rows, see <see cref="WorkflowDbContext.LocksRowsForUpdate"/>) and whatever child rows the state machine needs.
 /// Returns null when there is no such saga.
 /// </summary>
 public interface ISagaRowLoader<TSaga>
     where TSaga : class, IVersionedSaga
 {
-    Task<TSaga?> LoadAsync(WorkflowDbContext db, DatabaseProvider provider, Guid correlationId, CancellationToken cancellationToken);
+    Task<TSaga?> LoadAsync(WorkflowDbContext db, Guid correlationId, CancellationToken cancellationToken);
 }

@@ -16,19 +16,17 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
     where TMessage : class
 {
     private readonly WorkflowDbContext _db;
-    private readonly DatabaseProvider _provider;
     private readonly ISagaRowLoader<TSaga> _loader;
     private readonly ConsumeContext<TMessage> _consumeContext;
     private readonly ISagaConsumeContextFactory<WorkflowDbContext, TSaga> _factory;
     private readonly SagaBatch<TSaga> _batch;
 
-    internal SqlSagaRepositoryContext(WorkflowDbContext db, DatabaseProvider provider, ISagaRowLoader<TSaga> loader,
+    internal SqlSagaRepositoryContext(WorkflowDbContext db, ISagaRowLoader<TSaga> loader,
         ConsumeContext<TMessage> consumeContext, ISagaConsumeContextFactory<WorkflowDbContext, TSaga> factory, SagaBatch<TSaga> batch)
         : base(consumeContext, db)
     {
         _batch = batch;
         _db = db;
-        _provider = provider;
         _loader = loader;
         _consumeContext = consumeContext;
         _factory = factory;
@@ -65,7 +63,7 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
-        var instance = _batch.Find(correlationId) ?? await _loader.LoadAsync(_db, _provider, correlationId, CancellationToken).ConfigureAwait(false);
+        var instance = _batch.Find(correlationId) ?? await _loader.LoadAsync(_db, correlationId, CancellationToken).ConfigureAwait(false);
         if (instance is null)
             return null!;
         _batch.Loaded = instance;

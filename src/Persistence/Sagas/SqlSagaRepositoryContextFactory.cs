@@ -12,7 +12,7 @@ namespace SagaWorkflow.Persistence.Sagas;
 /// Per transaction: a fresh DbContext, one ReadCommitted transaction, the saga loaded tracked by its
 /// <see cref="ISagaRowLoader{TSaga}"/>, MassTransit's saga pipe run inside, commit. Messages for a saga that arrive while
 /// a transaction for it is open in this process join it (<see cref="SagaBatch{TSaga}"/>): each runs behind a savepoint,
-/// so one that fails is rolled back alone, and one commit covers the rest. On PostgreSQL loaders lock the saga row
+/// so one that fails is rolled back alone, and one commit covers the rest. On MySQL and PostgreSQL loaders lock the saga row
 /// (FOR UPDATE) first, so orchestrator processes racing for one saga queue behind each other instead of failing on the
 /// version check; SQLite serializes writers by itself. Correlation is by id only.
 /// </summary>
@@ -29,7 +29,7 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
         where T : class
     {
         var member = new SagaBatchMember<TSaga>(context, (db, batch) =>
-            next.Send(new SqlSagaRepositoryContext<TSaga, T>(db, dbContextFactory.Provider, loader, context, consumeContextFactory, batch)));
+            next.Send(new SqlSagaRepositoryContext<TSaga, T>(db, loader, context, consumeContextFactory, batch)));
         var batch = batches.Join(context.CorrelationId, member);
         if (batch is not null)
         {

@@ -10,11 +10,11 @@ public sealed class When_connecting_to_postgresql
     [Fact]
     public void Statements_are_prepared_automatically_unless_the_connection_string_says_otherwise()
     {
-        var defaulted = new NpgsqlConnectionStringBuilder(WorkflowDbContextFactory.WithAutoPrepare(Given));
+        var defaulted = new NpgsqlConnectionStringBuilder(PostgresWorkflowDbContext.WithAutoPrepare(Given));
         Assert.Equal(64, defaulted.MaxAutoPrepare);
         Assert.Equal("d", defaulted.Database);
 
-        Assert.Equal(0, new NpgsqlConnectionStringBuilder(WorkflowDbContextFactory.WithAutoPrepare(Given + ";Max Auto Prepare=0")).MaxAutoPrepare);
-        Assert.Equal(10, new NpgsqlConnectionStringBuilder(WorkflowDbContextFactory.WithAutoPrepare(Given + ";maxautoprepare=10")).MaxAutoPrepare);
+        Assert.Equal(0, new NpgsqlConnectionStringBuilder(PostgresWorkflowDbContext.WithAutoPrepare(Given + ";Max Auto Prepare=0")).MaxAutoPrepare);
+        Assert.Equal(10, new NpgsqlConnectionStringBuilder(PostgresWorkflowDbContext.WithAutoPrepare(Given + ";maxautoprepare=10")).MaxAutoPrepare);
     }
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test. Installs RabbitMQ and PostgreSQL from Debian packages when missing, starts them on 127.0.0.1,
-# gives this run its own vhost, user and database, runs the tests, then removes what it created and stops what
-# it started. Re-runnable, and safe after a killed run (leftovers named sagaworkflow-test-* are removed first).
+# Runs every test. Installs RabbitMQ, MariaDB (MySQL) and PostgreSQL from Debian packages when missing, starts them on
+# 127.0.0.1, gives this run its own vhost, users and databases, runs the tests, then removes what it created and stops
+# what it started. Re-runnable, and safe after a killed run (leftovers named sagaworkflow-test-* / sagaworkflow_test_*
+# are removed first). Integration tests read SAGAWORKFLOW_TEST_RABBITMQ, SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT,
+# SAGAWORKFLOW_TEST_POSTGRES and SAGAWORKFLOW_TEST_MYSQL.
 #
 #   scripts/test.sh                      everything
 #   scripts/test.sh --no-services        build and test only; integration tests skip themselves
-#   scripts/test.sh --services-only      start services, create a vhost and database, print their env, leave them running
+#   scripts/test.sh --services-only      start services, create a vhost and databases, print their env, leave them running
 #   scripts/test.sh --filter Workflows   extra arguments go to `dotnet test`
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,8 +32,10 @@ state_dir="${TMPDIR:-/tmp}/sagaworkflow-test"
 mkdir -p "$state_dir"
 started_rabbit=0
 started_postgres=0
+started_mariadb=0
 pg_version=""
 pg_port=5432
+mysql_port=3306
 
 export RABBITMQ_NODENAME=rabbit@localhost
 export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
@@ -45,11 +49,21 @@ phase() { echo "== $1 ($((SECONDS - phase_start)) s since start)"; }
 
 as_postgres() { runuser -u postgres -- "$@"; }
 psql_admin() { as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$pg_port" -d postgres "$@"; }
+# MariaDB on Debian: root logs in over the unix socket with unix_socket auth (we run as the root OS user).
+first_command() { local c; for c in "$@"; do command -v "$c" >/dev/null 2>&1 && { echo "$c"; return 0; }; done; echo "$1"; }
+mysql_admin() { "$(first_command mariadb mysql)" --protocol=socket -u root -N -B -e "$1"; }
+mariadb_admin() { "$(first_command mariadb-admin mysqladmin)" --protocol=socket -u root --connect-timeout=2 "$@"; }
 
 install_packages() {
   local missing=()
   command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
   compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
+  if ! command -v mariadbd >/dev/null 2>&1 && ! command -v mysqld >/dev/null 2>&1 \
+    && [ ! -x /usr/sbin/mariadbd ] && [ ! -x /usr/sbin/mysqld ]; then
+    missing+=(mariadb-server mariadb-client)
+  elif ! command -v mariadb >/dev/null 2>&1 && ! command -v mysql >/dev/null 2>&1; then
+    missing+=(mariadb-client)
+  fi
   [ ${#missing[@]} -eq 0 ] && return 0
   phase "installing ${missing[*]} from Debian packages"
   # Package scripts try to start services through init; we start them ourselves, bound to loopback.
@@ -102,6 +116,61 @@ start_postgres() {
   return 1
 }
 
+start_mariadb() {
+  if mariadb_admin -s ping >/dev/null 2>&1; then
+    echo "MariaDB already running: reusing it"
+    # Until its next restart, allow the connections the tests need (a distribution default is 151).
+    mysql_admin 'SET GLOBAL max_connections = GREATEST(@@max_connections, 500)' || true
+  else
+    # Test settings: many processes, each with a connection pool, connect at once; no durability across OS crashes
+    # is needed (committed transactions still survive a killed server). Read after the distribution's files, so
+    # these win; logging goes to our file instead of syslog (Debian's default, absent in containers).
+    cat > "$state_dir/mariadb.cnf" <<EOF
+[mysqld]
+bind-address = 127.0.0.1
+port = 3306
+max_connections = 500
+character-set-server = utf8mb4
+innodb_flush_log_at_trx_commit = 2
+[mysqld_safe]
+skip_syslog
+log_error = $state_dir/mariadb.log
+EOF
+    chmod 644 "$state_dir/mariadb.cnf"
+    chmod 755 "$state_dir"
+    : > "$state_dir/mariadb.log"
+    chown mysql:mysql "$state_dir/mariadb.log"
+    mkdir -p /run/mysqld
+    chown mysql:mysql /run/mysqld
+    if [ ! -d /var/lib/mysql/mysql ]; then
+      phase "initialising the MariaDB data directory"
+      mkdir -p /var/lib/mysql
+      chown mysql:mysql /var/lib/mysql
+      # --skip-test-db also skips the anonymous ''@localhost accounts, which would shadow tests' 'user'@'%' accounts.
+      "$(first_command mariadb-install-db mysql_install_db)" --user=mysql --datadir=/var/lib/mysql --skip-test-db \
+        >> "$state_dir/mariadb.log" 2>&1 || { tail -40 "$state_dir/mariadb.log"; return 1; }
+    fi
+    phase "starting MariaDB on 127.0.0.1:3306"
+    # The defaults file must be mysqld_safe's first argument; it passes it on to the server.
+    (setsid "$(first_command mariadbd-safe mysqld_safe)" --defaults-extra-file="$state_dir/mariadb.cnf" \
+      --bind-address=127.0.0.1 --port=3306 >> "$state_dir/mariadb.log" 2>&1 < /dev/null &)
+    started_mariadb=1
+    local ready=0
+    for _ in $(seq 1 60); do mariadb_admin -s ping >/dev/null 2>&1 && { ready=1; break; }; sleep 1; done
+    if [ "$ready" != 1 ]; then
+      tail -40 "$state_dir/mariadb.log"
+      echo "MariaDB did not answer within 60 s" >&2
+      return 1
+    fi
+  fi
+  # A server that was already running may listen elsewhere; use the port it reports.
+  mysql_port="$(mysql_admin 'SELECT @@port')"
+  if [ "$(mysql_admin 'SELECT @@skip_networking')" = 1 ]; then
+    echo "MariaDB runs with skip-networking: tests need TCP on 127.0.0.1" >&2
+    return 1
+  fi
+}
+
 remove_leftovers() {
   # Names carry the test prefix, so anything matching belongs to an earlier (possibly killed) run of this script.
   for v in $(rabbitmqctl -q list_vhosts name 2>/dev/null | grep '^sagaworkflow-test-' || true); do rabbitmqctl -q delete_vhost "$v" >/dev/null || true; done
@@ -112,6 +181,16 @@ remove_leftovers() {
   for r in $(psql_admin -At -c "SELECT rolname FROM pg_roles WHERE rolname LIKE 'sagaworkflow\_test\_%'" 2>/dev/null || true); do
     psql_admin -c "DROP ROLE IF EXISTS \"$r\"" || true
   done
+  # MariaDB: end the sessions of test users first (as WITH (FORCE) does), so DROP DATABASE waits for no lock.
+  for id in $(mysql_admin "SELECT id FROM information_schema.processlist WHERE user LIKE 'sagaworkflow\_test\_%'" 2>/dev/null || true); do
+    mysql_admin "KILL CONNECTION $id" 2>/dev/null || true
+  done
+  for d in $(mysql_admin "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'sagaworkflow\_test\_%'" 2>/dev/null || true); do
+    mysql_admin "DROP DATABASE IF EXISTS \`$d\`" || true
+  done
+  while IFS=$'\t' read -r u h; do
+    if [ -n "$u" ]; then mysql_admin "DROP USER IF EXISTS '$u'@'$h'" || true; fi
+  done < <(mysql_admin "SELECT user, host FROM mysql.user WHERE user LIKE 'sagaworkflow\_test\_%'" 2>/dev/null || true)
 }
 
 create_run_resources() {
@@ -125,9 +204,18 @@ create_run_resources() {
   # to be in the database, unless the role may signal backends.
   psql_admin -c "GRANT pg_signal_backend TO \"$db_user\""
   psql_admin -c "CREATE DATABASE \"$db_name\" OWNER \"$db_user\""
+  # Tests create and drop their own databases and users (<db_name>_<suffix>, <db_user>_<suffix>: user names stay far
+  # below MariaDB's 80 characters), lock those users and kill their sessions, hence all privileges with grant option.
+  # Both hosts: a TCP connection from 127.0.0.1 is identified as localhost unless the server skips name resolution.
+  mysql_admin "CREATE DATABASE \`$db_name\`"
+  for h in 127.0.0.1 localhost; do
+    mysql_admin "CREATE USER '$db_user'@'$h' IDENTIFIED BY '$secret'"
+    mysql_admin "GRANT ALL PRIVILEGES ON *.* TO '$db_user'@'$h' WITH GRANT OPTION"
+  done
   export SAGAWORKFLOW_TEST_RABBITMQ="amqp://$db_user:$secret@127.0.0.1:5672/$vhost"
   export SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT="http://$db_user:$secret@127.0.0.1:15672"
   export SAGAWORKFLOW_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=$db_user;Password=$secret;Database=$db_name"
+  export SAGAWORKFLOW_TEST_MYSQL="Server=127.0.0.1;Port=$mysql_port;User ID=$db_user;Password=$secret;Database=$db_name"
 }
 
 cleanup() {
@@ -137,6 +225,7 @@ cleanup() {
     remove_leftovers
     if [ "$started_rabbit" = 1 ]; then rabbitmqctl -q shutdown >/dev/null 2>&1 || rabbitmqctl -q stop >/dev/null 2>&1 || true; fi
     if [ "$started_postgres" = 1 ]; then pg_ctlcluster "$pg_version" main stop || true; fi
+    if [ "$started_mariadb" = 1 ]; then mariadb_admin shutdown >/dev/null 2>&1 || true; fi
   fi
   echo "== done in $((SECONDS - phase_start)) s, exit code $code"
   exit $code
@@ -148,7 +237,8 @@ if [ "$no_services" != 1 ]; then
   install_packages
   start_rabbitmq
   start_postgres
-  echo "RabbitMQ $(rabbitmqctl -q version 2>/dev/null), $(as_postgres psql -X -At -p "$pg_port" -c 'SHOW server_version' 2>/dev/null | sed 's/^/PostgreSQL /')"
+  start_mariadb
+  echo "RabbitMQ $(rabbitmqctl -q version 2>/dev/null), $(as_postgres psql -X -At -p "$pg_port" -c 'SHOW server_version' 2>/dev/null | sed 's/^/PostgreSQL /'), $(mysql_admin 'SELECT VERSION()' 2>/dev/null | sed 's/^/MariaDB /')"
   remove_leftovers
   create_run_resources
   if [ "$services_only" = 1 ]; then
@@ -157,6 +247,7 @@ if [ "$no_services" != 1 ]; then
     echo "export SAGAWORKFLOW_TEST_RABBITMQ='$SAGAWORKFLOW_TEST_RABBITMQ'"
     echo "export SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT='$SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT'"
     echo "export SAGAWORKFLOW_TEST_POSTGRES='$SAGAWORKFLOW_TEST_POSTGRES'"
+    echo "export SAGAWORKFLOW_TEST_MYSQL='$SAGAWORKFLOW_TEST_MYSQL'"
     exit 0
   fi
 else

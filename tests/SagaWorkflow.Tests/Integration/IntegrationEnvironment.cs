@@ -2,52 +2,57 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Npgsql;
 
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>
-/// One test's own slice of the real services: a fresh RabbitMQ vhost and a fresh PostgreSQL database (named after
-/// the run's, so scripts/test.sh removes leftovers), plus the settings that point processes at them.
+/// One test's own slice of the real services: a fresh RabbitMQ vhost and a fresh database on one store, MySQL or
+/// PostgreSQL (named after the run's, so scripts/test.sh removes leftovers), plus the settings that point processes at them.
 /// </summary>
 public sealed class IntegrationEnvironment : IAsyncDisposable
 {
     private static readonly string? RabbitUri = Environment.GetEnvironmentVariable("SAGAWORKFLOW_TEST_RABBITMQ");
     private static readonly string? ManagementUri = Environment.GetEnvironmentVariable("SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT");
-    private static readonly string? PostgresConnection = Environment.GetEnvironmentVariable("SAGAWORKFLOW_TEST_POSTGRES");
+    private readonly TestDatabase _database;
 
-    private readonly NpgsqlConnectionStringBuilder _adminDb;
-
-    private IntegrationEnvironment(string suffix)
+    private IntegrationEnvironment(Store store, string suffix)
     {
+        Store = store;
+        _database = TestDatabase.For(store, suffix);
         var rabbit = new Uri(RabbitUri!);
         VirtualHost = Uri.UnescapeDataString(rabbit.AbsolutePath[1..]) + "-" + suffix;
-        _adminDb = new NpgsqlConnectionStringBuilder(PostgresConnection);
-        Database = _adminDb.Database + "_" + suffix;
         var management = new Uri(ManagementUri!);
         Management = new HttpClient { BaseAddress = new Uri($"{management.Scheme}://{management.Host}:{management.Port}/") };
         Management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo))));
         User = Uri.UnescapeDataString(management.UserInfo.Split(':')[0]);
         RabbitMqUri = $"{rabbit.Scheme}://{rabbit.UserInfo}@{rabbit.Host}:{rabbit.Port}/{Uri.EscapeDataString(VirtualHost)}";
-        ConnectionString = new NpgsqlConnectionStringBuilder(PostgresConnection) { Database = Database }.ConnectionString;
     }
 
-    public static bool Available => RabbitUri is not null && ManagementUri is not null && PostgresConnection is not null;
+    public static bool Available => RabbitUri is not null && ManagementUri is not null
+        && PostgresTestDatabase.RunConnection is not null && MySqlTestDatabase.RunConnection is not null;
 
+    public Store Store { get; }
     public string VirtualHost { get; }
-    public string Database { get; }
+    public string Database => _database.Name;
     public string User { get; }
     public string RabbitMqUri { get; }
-    public string ConnectionString { get; }
+    public string ConnectionString => _database.ConnectionString;
     public HttpClient Management { get; }
+
+    /// <summary>The database settings alone, for commands run in the test process (run, schedule).</summary>
+    public Dictionary<string, string?> DatabaseSettings() => new()
+    {
+        ["Database:Provider"] = _database.Provider,
+        ["Database:ConnectionString"] = ConnectionString,
+    };
 
     /// <summary>Environment of an orchestrator or executor process in distributed mode on this slice.</summary>
     public Dictionary<string, string> ProcessSettings() => new()
     {
         ["Transport__Kind"] = "RabbitMq",
         ["RabbitMq__Uri"] = RabbitMqUri,
-        ["Database__Provider"] = "Postgres",
+        ["Database__Provider"] = _database.Provider,
         ["Database__ConnectionString"] = ConnectionString,
         ["Logging__LogLevel__Default"] = "Information",
         ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
@@ -55,16 +60,13 @@ public sealed class IntegrationEnvironment : IAsyncDisposable
         ["Api__Urls"] = "http://127.0.0.1:0",
     };
 
-    public static async Task<IntegrationEnvironment> CreateAsync()
+    public static async Task<IntegrationEnvironment> CreateAsync(Store store)
     {
-        var environment = new IntegrationEnvironment(Guid.NewGuid().ToString("N")[..8]);
+        var environment = new IntegrationEnvironment(store, Guid.NewGuid().ToString("N")[..8]);
         (await environment.Management.PutAsync($"api/vhosts/{Uri.EscapeDataString(environment.VirtualHost)}", null)).EnsureSuccessStatusCode();
         (await environment.Management.PutAsJsonAsync($"api/permissions/{Uri.EscapeDataString(environment.VirtualHost)}/{Uri.EscapeDataString(environment.User)}",
             new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
-        await using var admin = new NpgsqlConnection(environment._adminDb.ConnectionString);
-        await admin.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{environment.Database}\"", admin);
-        await create.ExecuteNonQueryAsync();
+        await environment._database.CreateAsync();
         return environment;
     }
 
@@ -99,76 +101,19 @@ public sealed class IntegrationEnvironment : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<List<JsonElement>>())!;
     }
 
-    public async Task<List<object?[]>> QueryAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    public Task<List<object?[]>> QueryAsync(string sql) => _database.QueryAsync(sql);
 
     public async Task<long> CountAsync(string sql) => Convert.ToInt64((await QueryAsync(sql))[0][0], System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// Makes this slice's database refuse connections (and drops the open ones), or accept them again: from the
-    /// processes' point of view the database is down, while the server keeps serving the other tests.
-    /// </summary>
-    public async Task SetDatabaseReachableAsync(bool reachable)
-    {
-        await using var admin = new NpgsqlConnection(_adminDb.ConnectionString);
-        await admin.OpenAsync();
-        await using var allow = new NpgsqlCommand($"ALTER DATABASE \"{Database}\" WITH ALLOW_CONNECTIONS {(reachable ? "true" : "false")}", admin);
-        await allow.ExecuteNonQueryAsync();
-        if (reachable)
-            return;
-        await using var terminate = new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{Database}'", admin);
-        await terminate.ExecuteNonQueryAsync();
-    }
-
-    // FORCE ends the killed processes' sessions, but PostgreSQL refuses (42501) while a session the role may not end is
-    // in the database (an autovacuum worker, unless scripts/test.sh granted pg_signal_backend); that passes in moments. Teardown only tidies up: scripts/test.sh drops
-    // whatever a test leaves, so a database that will not go is reported and left, never a test failure.
-    private async Task DropDatabaseAsync()
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var admin = new NpgsqlConnection(_adminDb.ConnectionString);
-                await admin.OpenAsync();
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)", admin);
-                await drop.ExecuteNonQueryAsync();
-                return;
-            }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
-            {
-                if (attempt == 10)
-                {
-                    await Console.Error.WriteLineAsync($"database {Database} left for scripts/test.sh to drop: {e.MessageText}");
-                    return;
-                }
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
-            }
-        }
-    }
+    /// <summary>Makes this slice's database unreachable for the processes (or reachable again); see <see cref="TestDatabase.SetReachableAsync"/>.</summary>
+    public Task SetDatabaseReachableAsync(bool reachable) => _database.SetReachableAsync(reachable);
 
     public async ValueTask DisposeAsync()
     {
         try
         {
             await Management.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}");
-            NpgsqlConnection.ClearAllPools();
-            await DropDatabaseAsync();
+            await _database.DisposeAsync();
         }
         finally
         {

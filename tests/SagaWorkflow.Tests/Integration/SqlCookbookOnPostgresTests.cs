@@ -6,11 +6,11 @@ namespace SagaWorkflow.Tests.Integration;
 [Collection(IntegrationCollection.Name)]
 public sealed class SqlCookbookOnPostgresTests
 {
-    [IntegrationFact]
-    public async Task Every_cookbook_query_runs_against_real_saga_state_in_postgresql()
+    [IntegrationTheory, Stores]
+    public async Task Every_cookbook_query_runs_against_real_saga_state_in_postgresql(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
-        var settings = new Dictionary<string, string?> { ["Database:Provider"] = "Postgres", ["Database:ConnectionString"] = environment.ConnectionString };
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
+        var settings = environment.DatabaseSettings();
         using var output = new StringWriter();
         await SagaWorkflow.Orchestrator.Cli.RunCommand.ExecuteAsync([RepositoryPaths.Example("diamond.json")], output, settings, CancellationToken.None);
         await SagaWorkflow.Orchestrator.Cli.RunCommand.ExecuteAsync([RepositoryPaths.Example("failing.json")], output, settings, CancellationToken.None);

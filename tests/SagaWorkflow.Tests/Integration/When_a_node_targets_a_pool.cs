@@ -4,10 +4,10 @@ namespace SagaWorkflow.Tests.Integration;
 [Collection(IntegrationCollection.Name)]
 public sealed class When_a_node_targets_a_pool
 {
-    [IntegrationFact]
-    public async Task The_node_shows_its_waiting_reason_until_an_executor_of_the_pool_starts_and_runs_it()
+    [IntegrationTheory, Stores]
+    public async Task The_node_shows_its_waiting_reason_until_an_executor_of_the_pool_starts_and_runs_it(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var general = await ServiceProcess.ExecutorAsync("executor-general", settings, "transform", concurrency: 2);

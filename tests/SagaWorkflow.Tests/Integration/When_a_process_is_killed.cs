@@ -3,10 +3,10 @@ namespace SagaWorkflow.Tests.Integration;
 [Collection(IntegrationCollection.Name)]
 public sealed class When_a_process_is_killed
 {
-    [IntegrationFact]
-    public async Task An_executor_killed_mid_node_leaves_the_node_to_complete_on_another_executor_once()
+    [IntegrationTheory, Stores]
+    public async Task An_executor_killed_mid_node_leaves_the_node_to_complete_on_another_executor_once(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var first = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);
@@ -29,10 +29,10 @@ public sealed class When_a_process_is_killed
         Assert.Single(survivor.Output.Split('\n'), l => l.Contains("Executor", StringComparison.Ordinal) && l.Contains("consuming", StringComparison.Ordinal));
     }
 
-    [IntegrationFact]
-    public async Task An_orchestrator_killed_mid_run_leaves_every_workflow_to_complete_on_the_other()
+    [IntegrationTheory, Stores]
+    public async Task An_orchestrator_killed_mid_run_leaves_every_workflow_to_complete_on_the_other(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         // Recovery of dispatches lost in the kill (saved, not yet confirmed by the broker) kicks in after 10 s here.
         settings["Orchestrator__RedispatchAfter"] = "00:00:10";

@@ -5,12 +5,12 @@ namespace SagaWorkflow.Tests.Integration;
 [Collection(IntegrationCollection.Name)]
 public sealed class When_a_retry_is_scheduled
 {
-    [IntegrationFact]
-    public async Task The_retry_survives_a_kill_of_the_only_orchestrator_and_fires_after_restart()
+    [IntegrationTheory, Stores]
+    public async Task The_retry_survives_a_kill_of_the_only_orchestrator_and_fires_after_restart(Store store)
     {
         var calls = 0;
         using var target = new LoopbackHttpServer(_ => Interlocked.Increment(ref calls) == 1 ? (503, "first call fails", "text/plain") : (200, "{}", "application/json"));
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "http", concurrency: 2);
         var first = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);

@@ -4,10 +4,10 @@ namespace SagaWorkflow.Tests.Integration;
 [Collection(IntegrationCollection.Name)]
 public sealed class When_an_executor_drains
 {
-    [IntegrationFact]
-    public async Task Without_a_deadline_in_flight_nodes_finish_where_they_run_and_new_work_goes_elsewhere()
+    [IntegrationTheory, Stores]
+    public async Task Without_a_deadline_in_flight_nodes_finish_where_they_run_and_new_work_goes_elsewhere(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 2);
@@ -29,10 +29,10 @@ public sealed class When_an_executor_drains
             TimeSpan.FromSeconds(30), () => Task.FromResult("the drained executor never reported ExecutorDrained"));
     }
 
-    [IntegrationFact]
-    public async Task At_the_deadline_a_running_node_is_handed_over_and_completes_on_another_executor()
+    [IntegrationTheory, Stores]
+    public async Task At_the_deadline_a_running_node_is_handed_over_and_completes_on_another_executor(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);
@@ -54,10 +54,10 @@ public sealed class When_an_executor_drains
         await Failover.WaitForExecutorAsync(environment, draining.Name, "Stopped", TimeSpan.FromSeconds(30));
     }
 
-    [IntegrationFact]
-    public async Task Sigterm_drains_with_the_configured_deadline_and_hands_a_longer_node_over_before_exiting()
+    [IntegrationTheory, Stores]
+    public async Task Sigterm_drains_with_the_configured_deadline_and_hands_a_longer_node_over_before_exiting(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var stopping = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1, "--drain-deadline", "2s");

@@ -4,10 +4,10 @@ namespace SagaWorkflow.Tests.Integration;
 [Collection(IntegrationCollection.Name)]
 public sealed class When_an_executor_is_lost
 {
-    [IntegrationFact]
-    public async Task A_killed_executor_loses_its_node_to_the_other_at_once_and_is_marked_lost()
+    [IntegrationTheory, Stores]
+    public async Task A_killed_executor_loses_its_node_to_the_other_at_once_and_is_marked_lost(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var first = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);
@@ -32,10 +32,10 @@ public sealed class When_an_executor_is_lost
         Assert.Equal("Completed", (await environment.QueryAsync("SELECT current_state FROM workflow_instances")).Single()[0]);
     }
 
-    [IntegrationFact]
-    public async Task A_frozen_executor_is_declared_lost_its_node_completes_elsewhere_and_its_late_result_is_fenced()
+    [IntegrationTheory, Stores]
+    public async Task A_frozen_executor_is_declared_lost_its_node_completes_elsewhere_and_its_late_result_is_fenced(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var first = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);
@@ -67,10 +67,10 @@ public sealed class When_an_executor_is_lost
         await Failover.WaitForExecutorAsync(environment, frozen.Name, "Online", TimeSpan.FromSeconds(30));
     }
 
-    [IntegrationFact]
-    public async Task A_park_node_whose_executor_dies_waits_in_doubt_without_running_again_until_an_operator_resolves_it()
+    [IntegrationTheory, Stores]
+    public async Task A_park_node_whose_executor_dies_waits_in_doubt_without_running_again_until_an_operator_resolves_it(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var first = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);

@@ -12,10 +12,10 @@ public sealed class When_an_orchestrator_serves_its_api
 {
     private const string AdminKey = "integration-admin-key-0123";
 
-    [IntegrationFact]
-    public async Task Workflows_run_and_page_through_the_api_and_metrics_include_masstransit_meters()
+    [IntegrationTheory, Stores]
+    public async Task Workflows_run_and_page_through_the_api_and_metrics_include_masstransit_meters(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         settings["Api__Keys__0__Name"] = "ops";
         settings["Api__Keys__0__Key"] = AdminKey;
@@ -53,10 +53,10 @@ public sealed class When_an_orchestrator_serves_its_api
         Assert.Contains(metrics.Samples, s => s.Name.StartsWith("messaging_masstransit_", StringComparison.Ordinal));
     }
 
-    [IntegrationFact]
-    public async Task A_plain_json_start_naming_a_registered_definition_runs_it_and_an_unknown_name_is_rejected()
+    [IntegrationTheory, Stores]
+    public async Task A_plain_json_start_naming_a_registered_definition_runs_it_and_an_unknown_name_is_rejected(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         settings["Api__Keys__0__Name"] = "ops";
         settings["Api__Keys__0__Key"] = AdminKey;
@@ -78,10 +78,10 @@ public sealed class When_an_orchestrator_serves_its_api
         Assert.Equal(0, await environment.CountAsync($"SELECT COUNT(*) FROM workflow_instances WHERE correlation_id = '{unknown}'"));
     }
 
-    [IntegrationFact]
-    public async Task Ready_turns_503_naming_the_database_while_it_is_unreachable_and_recovers()
+    [IntegrationTheory, Stores]
+    public async Task Ready_turns_503_naming_the_database_while_it_is_unreachable_and_recovers(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", environment.ProcessSettings());
         using var client = await ClientAsync(orchestrator);
         await WaitForReadyAsync(client, HttpStatusCode.OK);

@@ -15,7 +15,7 @@ public sealed class When_cron_schedules_fire_on_a_cluster
             workflow = new { name = id, nodes = new[] { new { id = "t", capability = "noop" } } },
         }));
         using var output = new StringWriter();
-        var settings = new Dictionary<string, string?> { ["Database:Provider"] = "Postgres", ["Database:ConnectionString"] = environment.ConnectionString };
+        var settings = environment.DatabaseSettings();
         var exitCode = await ScheduleCommand.ExecuteAsync(["create", file], output, settings, CancellationToken.None);
         File.Delete(file);
         Assert.True(exitCode == 0, output.ToString());
@@ -24,10 +24,10 @@ public sealed class When_cron_schedules_fire_on_a_cluster
     private static Task<long> CountAsync(IntegrationEnvironment environment, string where) =>
         environment.CountAsync($"SELECT COUNT(*) FROM schedule_fires WHERE {where}");
 
-    [IntegrationFact]
-    public async Task A_schedule_every_second_with_two_orchestrators_fires_once_per_second_without_duplicates()
+    [IntegrationTheory, Stores]
+    public async Task A_schedule_every_second_with_two_orchestrators_fires_once_per_second_without_duplicates(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var first = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);
         await using var second = await ServiceProcess.OrchestratorAsync("orchestrator-2", settings);
@@ -50,10 +50,10 @@ public sealed class When_cron_schedules_fire_on_a_cluster
         Assert.All(planned.Zip(planned.Skip(1)), pair => Assert.Equal(TimeSpan.FromSeconds(1), pair.Second - pair.First));
     }
 
-    [IntegrationFact]
-    public async Task Fire_times_missed_while_every_orchestrator_was_down_are_handled_per_policy_and_recorded()
+    [IntegrationTheory, Stores]
+    public async Task Fire_times_missed_while_every_orchestrator_was_down_are_handled_per_policy_and_recorded(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         await CreateScheduleAsync(environment, "catch-up", "* * * * * ?", "FireOnceNow");
         await CreateScheduleAsync(environment, "skipper", "* * * * * ?", "Skip");
         var created = DateTime.UtcNow;

@@ -3,10 +3,10 @@ namespace SagaWorkflow.Tests.Integration;
 [Collection(IntegrationCollection.Name)]
 public sealed class When_executors_compete_for_a_capability_queue
 {
-    [IntegrationFact]
-    public async Task Three_executor_processes_share_300_nodes_and_each_node_succeeds_once()
+    [IntegrationTheory, Stores]
+    public async Task Three_executor_processes_share_300_nodes_and_each_node_succeeds_once(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var first = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 4);

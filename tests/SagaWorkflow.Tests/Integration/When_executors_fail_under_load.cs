@@ -11,10 +11,10 @@ public sealed class When_executors_fail_under_load
     private const int Workflows = 60;
     private const int ChainLength = 3;
 
-    [IntegrationFact]
-    public async Task Killing_one_and_freezing_another_loses_no_node_and_applies_none_twice()
+    [IntegrationTheory, Stores]
+    public async Task Killing_one_and_freezing_another_loses_no_node_and_applies_none_twice(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var killed = await ServiceProcess.ExecutorAsync("executor-killed", settings, "delay", concurrency: 8);

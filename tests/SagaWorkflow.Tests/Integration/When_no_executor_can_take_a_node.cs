@@ -10,10 +10,10 @@ public sealed class When_no_executor_can_take_a_node
             TimeSpan.FromSeconds(30), async () => $"never '{reason}': " + string.Join("; ",
                 (await environment.QueryAsync("SELECT state, attempt, waiting_reason FROM workflow_nodes")).Select(r => string.Join(",", r))));
 
-    [IntegrationFact]
-    public async Task A_capability_nobody_has_waits_with_its_reason_until_an_executor_with_it_starts()
+    [IntegrationTheory, Stores]
+    public async Task A_capability_nobody_has_waits_with_its_reason_until_an_executor_with_it_starts(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var other = await ServiceProcess.ExecutorAsync("executor-transform", settings, "transform", concurrency: 1);
@@ -27,10 +27,10 @@ public sealed class When_no_executor_can_take_a_node
         Assert.Equal(["succeeded", noop.Name, null], (await environment.QueryAsync("SELECT state, executor_id, waiting_reason FROM workflow_nodes")).Single());
     }
 
-    [IntegrationFact]
-    public async Task A_node_for_a_named_executor_waits_until_that_executor_starts_and_runs_there()
+    [IntegrationTheory, Stores]
+    public async Task A_node_for_a_named_executor_waits_until_that_executor_starts_and_runs_there(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var other = await ServiceProcess.ExecutorAsync("executor-other", settings, "noop", concurrency: 1);
@@ -48,10 +48,10 @@ public sealed class When_no_executor_can_take_a_node
     /// Regressions: attempt 2 of a node whose only executor died said nothing (the view still listed the dead executor),
     /// and the executor started later ran the superseded attempt 1 to its end beside attempt 2 (it never heard the cancel).
     /// </summary>
-    [IntegrationFact]
-    public async Task The_last_executor_of_a_capability_dying_leaves_attempt_two_waiting_and_a_newcomer_stops_attempt_one()
+    [IntegrationTheory, Stores]
+    public async Task The_last_executor_of_a_capability_dying_leaves_attempt_two_waiting_and_a_newcomer_stops_attempt_one(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var only = await ServiceProcess.ExecutorAsync("executor-only", settings, "delay", concurrency: 2);

@@ -6,10 +6,10 @@ namespace SagaWorkflow.Tests.Integration;
 [Collection(IntegrationCollection.Name)]
 public sealed class When_processes_log_as_json
 {
-    [IntegrationFact]
-    public async Task Lines_about_a_failing_node_carry_workflow_node_attempt_and_executor_in_scope()
+    [IntegrationTheory, Stores]
+    public async Task Lines_about_a_failing_node_carry_workflow_node_attempt_and_executor_in_scope(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         settings["Logging__Console__FormatterName"] = "json";
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);

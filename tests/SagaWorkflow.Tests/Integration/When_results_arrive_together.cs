@@ -15,10 +15,10 @@ public sealed class When_results_arrive_together
     private const int Poison = 3;
     private const string AdminKey = "integration-admin-key-0123";
 
-    [IntegrationFact]
-    public async Task They_share_transactions_and_a_failing_message_among_them_is_rolled_back_alone()
+    [IntegrationTheory, Stores]
+    public async Task They_share_transactions_and_a_failing_message_among_them_is_rolled_back_alone(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         settings["Api__Keys__0__Name"] = "ops";
         settings["Api__Keys__0__Key"] = AdminKey;

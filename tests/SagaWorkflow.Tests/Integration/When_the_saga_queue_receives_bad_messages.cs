@@ -5,10 +5,10 @@ namespace SagaWorkflow.Tests.Integration;
 [Collection(IntegrationCollection.Name)]
 public sealed class When_the_saga_queue_receives_bad_messages
 {
-    [IntegrationFact]
-    public async Task Malformed_json_and_a_result_for_an_unknown_workflow_end_in_the_error_queue_with_a_reason()
+    [IntegrationTheory, Stores]
+    public async Task Malformed_json_and_a_result_for_an_unknown_workflow_end_in_the_error_queue_with_a_reason(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "noop", concurrency: 2);

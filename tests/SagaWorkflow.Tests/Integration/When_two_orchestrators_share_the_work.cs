@@ -3,10 +3,10 @@ namespace SagaWorkflow.Tests.Integration;
 [Collection(IntegrationCollection.Name)]
 public sealed class When_two_orchestrators_share_the_work
 {
-    [IntegrationFact]
-    public async Task Two_hundred_concurrent_workflows_of_mixed_shapes_all_complete_with_every_node_succeeded()
+    [IntegrationTheory, Stores]
+    public async Task Two_hundred_concurrent_workflows_of_mixed_shapes_all_complete_with_every_node_succeeded(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync();
+        await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var first = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);
         await using var second = await ServiceProcess.OrchestratorAsync("orchestrator-2", settings);

@@ -1,0 +1,35 @@
+namespace SagaWorkflow.Tests.Integration;
+
+/// <summary>
+/// One test's own database on one store, created by the run's user (scripts/test.sh) and named after the run's
+/// database so the script removes what a killed test leaves. Queries come back with provider differences smoothed:
+/// times as UTC <see cref="DateTime"/>s, flags as <see cref="bool"/>.
+/// </summary>
+public abstract class TestDatabase : IAsyncDisposable
+{
+    public static TestDatabase For(Store store, string suffix) => store switch
+    {
+        Store.MySql => new MySqlTestDatabase(suffix),
+        _ => new PostgresTestDatabase(suffix),
+    };
+
+    /// <summary>The value of <c>Database:Provider</c>.</summary>
+    public abstract string Provider { get; }
+
+    public abstract string Name { get; }
+
+    /// <summary>What the processes connect with.</summary>
+    public abstract string ConnectionString { get; }
+
+    public abstract Task CreateAsync();
+
+    public abstract Task<List<object?[]>> QueryAsync(string sql);
+
+    /// <summary>
+    /// Makes the database refuse this test's connections (and drops the open ones), or accept them again: from the
+    /// processes' point of view the database is down, while the server keeps serving the other tests.
+    /// </summary>
+    public abstract Task SetReachableAsync(bool reachable);
+
+    public abstract ValueTask DisposeAsync();
+}

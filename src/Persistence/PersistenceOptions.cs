@@ -18,6 +18,13 @@ public sealed class PersistenceOptions
     /// on first use. Setting it spares that round trip and lets a process start its host while the server is still down.
     /// </summary>
     public string? ServerVersion { get; set; }
+
+    /// <summary>
+    /// How long a starting process waits for an unreachable database (down, still starting, name not yet resolvable)
+    /// before it gives up with an error naming <c>Database:ConnectionString</c>. Refused credentials and a missing
+    /// database fail at once: waiting cannot mend them.
+    /// </summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 public enum DatabaseProvider

@@ -10,9 +10,8 @@ public static class PersistenceRegistration
     {
         services.AddOptions<PersistenceOptions>()
             .BindConfiguration(PersistenceOptions.Section)
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), $"{PersistenceOptions.Section}:ConnectionString must not be empty")
-            .Validate(o => Enum.IsDefined(o.Provider), $"{PersistenceOptions.Section}:Provider must be Sqlite, MySql or Postgres")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PersistenceOptions>, PersistenceOptionsValidator>();
         services.AddSingleton<WorkflowDbContextFactory>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddScoped(sp => sp.GetRequiredService<WorkflowDbContextFactory>().Create());

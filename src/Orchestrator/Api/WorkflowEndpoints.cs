@@ -130,7 +130,7 @@ public static class WorkflowEndpoints
         if (problems.Count > 0)
             return ApiProblems.InvalidQuery(problems);
         var rows = await workflows.OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.CorrelationId).Take(limit + 1)
-            .Select(w => new WorkflowSummary(w.CorrelationId, w.DefinitionName, w.DefinitionVersion, w.CurrentState, w.Trigger,
+            .Select(w => new WorkflowSummary(w.CorrelationId, w.DefinitionName, w.DefinitionVersion, w.CurrentState, w.TriggeredBy,
                 w.CreatedAt, w.FinishedAt, w.FailedNodeId))
             .ToListAsync(cancellationToken);
         var next = rows.Count > limit ? new WorkflowListCursor(rows[limit - 1].CreatedAt, rows[limit - 1].Id).Encode() : null;

@@ -10,7 +10,7 @@ public sealed record WorkflowView(
     JsonElement? Input, JsonElement? Output, string? FailedNode, string? FailureReason, IReadOnlyList<NodeView> Nodes)
 {
     public static WorkflowView From(WorkflowState workflow) => new(
-        workflow.CorrelationId, workflow.DefinitionName, workflow.DefinitionVersion, workflow.CurrentState, workflow.Trigger,
+        workflow.CorrelationId, workflow.DefinitionName, workflow.DefinitionVersion, workflow.CurrentState, workflow.TriggeredBy,
         workflow.ScheduleId, workflow.CreatedAt, workflow.UpdatedAt, workflow.FinishedAt,
         workflow.FinishedAt is { } finished ? (finished - workflow.CreatedAt).TotalMilliseconds : null,
         Json(workflow.InputJson), Json(workflow.OutputJson), workflow.FailedNodeId, workflow.FailureReason,

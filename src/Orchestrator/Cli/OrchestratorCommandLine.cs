@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using SagaWorkflow.Orchestrator.Hosting;
+using SagaWorkflow.Persistence;
 
 namespace SagaWorkflow.Orchestrator.Cli;
 
@@ -15,6 +17,25 @@ public static class OrchestratorCommandLine
         """;
 
     public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            return await RunVerbAsync(args);
+        }
+        // What an operator must fix, in one line naming the key; no stack trace to dig it out of.
+        catch (DatabaseUnavailableException exception)
+        {
+            await Console.Error.WriteLineAsync($"error: {exception.Message}");
+            return ExitCodes.DatabaseUnavailable;
+        }
+        catch (OptionsValidationException exception)
+        {
+            await Console.Error.WriteLineAsync($"error: {exception.Message}");
+            return ExitCodes.BadConfiguration;
+        }
+    }
+
+    private static async Task<int> RunVerbAsync(string[] args)
     {
         switch (args.FirstOrDefault())
         {

@@ -1,21 +1,41 @@
 using System.Data.Common;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.Persistence;
 
 namespace SagaWorkflow.Orchestrator.Hosting;
 
-/// <summary>The retry every database-backed endpoint uses: conflicts, deadlocks and dropped connections are retried with backoff.</summary>
+/// <summary>The retries every database-backed endpoint uses: one for conflicts, one for the database being away.</summary>
 public static class DatabaseRetry
 {
+    /// <summary>How long a message waits, in memory, for a database that is down or restarting before it faults.</summary>
+    public static readonly TimeSpan OutageWindow = TimeSpan.FromMinutes(2);
+
     /// <summary>
-    /// Ten tries from 20 ms up to 2 s. Call it before the outbox, so a retried attempt re-runs the consumer and
-    /// re-buffers its sends, and a failed one sends nothing; what still fails lands in the endpoint's error queue.
+    /// Call it before the outbox, so a retried attempt re-runs the consumer and re-buffers its sends, and a failed one
+    /// sends nothing; what still fails lands in the endpoint's error queue.
+    /// <list type="bullet">
+    /// <item>Outer: the database away (<see cref="DatabaseFailures.IsOutage"/>: down, restarting, connections dropped or
+    /// refused) is waited for, from 250 ms up to 5 s between tries, for about <see cref="OutageWindow"/>. A restart of
+    /// the server is routine; its messages must not end in an error queue (and their workflows stall) after seconds.</item>
+    /// <item>Inner: conflicts, deadlocks and other database errors, ten tries from 20 ms up to 2 s.</item>
+    /// </list>
     /// </summary>
-    public static void UseDatabaseRetry(this IReceiveEndpointConfigurator endpoint) =>
+    public static void UseDatabaseRetry(this IReceiveEndpointConfigurator endpoint)
+    {
         endpoint.UseMessageRetry(r =>
         {
-            r.Handle<DbUpdateException>();
-            r.Handle<DbException>();
+            r.Handle<Exception>(DatabaseFailures.IsOutage);
+            r.Exponential(OutageTries, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(250));
+        });
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Handle<DbUpdateException>(e => !DatabaseFailures.IsOutage(e));
+            r.Handle<DbException>(e => !DatabaseFailures.IsOutage(e));
             r.Exponential(10, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50));
         });
+    }
+
+    // 250 ms, 500 ms, ... up to 5 s, then 5 s each: 28 tries add up to about two minutes.
+    private const int OutageTries = 28;
 }

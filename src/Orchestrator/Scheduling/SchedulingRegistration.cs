@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
+using SagaWorkflow.Orchestrator.Hosting;
 using SagaWorkflow.Persistence;
 
 namespace SagaWorkflow.Orchestrator.Scheduling;
@@ -93,6 +94,8 @@ public static class SchedulingRegistration
         cfg.ReceiveEndpoint(SchedulerQueue, e =>
         {
             e.ConfigureConsumeTopology = false;
+            // Quartz keeps its triggers in the database: a timer must wait out a database restart, not fault.
+            e.UseDatabaseRetry();
             e.ConfigureConsumer<ScheduleMessageConsumer>(context);
         });
     }

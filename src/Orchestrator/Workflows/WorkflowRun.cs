@@ -14,7 +14,7 @@ public static class WorkflowRun
         saga.DefinitionVersion = definition.Version;
         saga.DefinitionJson = WorkflowDefinitionParser.ToJson(definition);
         saga.InputJson = NodeJson.Write(message.Input);
-        saga.Trigger = string.IsNullOrWhiteSpace(message.Trigger) ? "message" : message.Trigger;
+        saga.TriggeredBy = string.IsNullOrWhiteSpace(message.Trigger) ? "message" : message.Trigger;
         saga.ScheduleId = message.ScheduleId;
         saga.ScheduledFireTime = message.ScheduledFireTime;
         saga.CreatedAt = now;

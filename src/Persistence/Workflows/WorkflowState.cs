@@ -24,8 +24,11 @@ public class WorkflowState : IVersionedSaga
     /// <summary>Outputs of the sink nodes (JSON object keyed by node id) once completed.</summary>
     public string? OutputJson { get; set; }
 
-    /// <summary>What started it: message, api, cli or cron.</summary>
-    public string Trigger { get; set; } = "message";
+    /// <summary>
+    /// What started it: message, api, cli or cron. Column <c>triggered_by</c>, not <c>trigger</c>: that is a reserved word
+    /// in MySQL, and people's SQL should not need quoting on any store.
+    /// </summary>
+    public string TriggeredBy { get; set; } = "message";
 
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

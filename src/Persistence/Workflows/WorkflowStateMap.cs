@@ -13,7 +13,7 @@ public sealed class WorkflowStateMap : IEntityTypeConfiguration<WorkflowState>
         builder.Property(x => x.CorrelationId).ValueGeneratedNever();
         builder.Property(x => x.CurrentState).HasMaxLength(64);
         builder.Property(x => x.DefinitionName).HasMaxLength(200);
-        builder.Property(x => x.Trigger).HasMaxLength(32);
+        builder.Property(x => x.TriggeredBy).HasMaxLength(32);
         builder.Property(x => x.FailedNodeId).HasMaxLength(100);
         builder.Property(x => x.ScheduleId).HasMaxLength(100);
         builder.Property(x => x.Version).IsConcurrencyToken();

@@ -40,6 +40,9 @@ public sealed class IntegrationEnvironment : IAsyncDisposable
     public string ConnectionString => _database.ConnectionString;
     public HttpClient Management { get; }
 
+    /// <summary>This slice's connection string with another password or port (for tests of bad settings).</summary>
+    public string ConnectionStringWith(string? password = null, int? port = null) => _database.ConnectionStringWith(password, port);
+
     /// <summary>The database settings alone, for commands run in the test process (run, schedule).</summary>
     public Dictionary<string, string?> DatabaseSettings() => new()
     {

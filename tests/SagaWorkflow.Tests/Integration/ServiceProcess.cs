@@ -34,6 +34,22 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public static Task<ServiceProcess> OrchestratorAsync(string name, IDictionary<string, string> settings) =>
         StartAsync(name, "SagaWorkflow.Orchestrator.dll", ["serve"], settings);
 
+    /// <summary>An orchestrator process, not waited for: to watch it wait for its database, or give up on it.</summary>
+    public static ServiceProcess LaunchOrchestrator(string name, IDictionary<string, string> settings) =>
+        Launch(name, "SagaWorkflow.Orchestrator.dll", ["serve"], settings);
+
+    /// <summary>Completes once the process's bus has started; faults if it exits first.</summary>
+    public Task Started => _started.Task;
+
+    /// <summary>The exit code of a process expected to end by itself within <paramref name="timeout"/>.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        // The exit event can fire before the last redirected lines are read; this waits for them.
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
     public static Task<ServiceProcess> ExecutorAsync(string name, IDictionary<string, string> settings, string capabilities, int concurrency,
         params string[] extraArgs) =>
         StartAsync(name, "SagaWorkflow.Executors.dll",
@@ -41,6 +57,14 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             settings);
 
     private static async Task<ServiceProcess> StartAsync(string name, string dll, string[] args, IDictionary<string, string> settings)
+    {
+        var service = Launch(name, dll, args, settings);
+        // MassTransit logs this once the bus is connected and every endpoint is consuming: the process is ready.
+        await service._started.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        return service;
+    }
+
+    private static ServiceProcess Launch(string name, string dll, string[] args, IDictionary<string, string> settings)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
@@ -58,8 +82,6 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        // MassTransit logs this once the bus is connected and every endpoint is consuming: the process is ready.
-        await service._started.Task.WaitAsync(TimeSpan.FromMinutes(2));
         return service;
     }
 

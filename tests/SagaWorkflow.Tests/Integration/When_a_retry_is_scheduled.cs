@@ -25,9 +25,12 @@ public sealed class When_a_retry_is_scheduled
             TimeSpan.FromMinutes(1), () => Task.FromResult("the first attempt never failed into retrying"));
         // The retry timer is a Quartz trigger row, not something held in the process about to die.
         // (Executors' heartbeat timeouts are triggers too, so the retry's is picked out by its message type.)
-        const string RetryTriggers = "SELECT COUNT(*) FROM qrtz_job_details WHERE convert_from(job_data, 'UTF8') LIKE '%Contracts:RetryNode%'";
-        await Eventually.WaitUntilAsync(async () => await environment.CountAsync(RetryTriggers) == 1,
-            TimeSpan.FromSeconds(30), async () => $"{await environment.CountAsync(RetryTriggers)} retry trigger rows");
+        // Quartz names its tables QRTZ_* on MySQL (case-sensitive there) and qrtz_* on PostgreSQL; job data is a blob.
+        var retryTriggers = store == Store.MySql
+            ? "SELECT COUNT(*) FROM QRTZ_JOB_DETAILS WHERE CONVERT(JOB_DATA USING utf8mb4) LIKE '%Contracts:RetryNode%'"
+            : "SELECT COUNT(*) FROM qrtz_job_details WHERE convert_from(job_data, 'UTF8') LIKE '%Contracts:RetryNode%'";
+        await Eventually.WaitUntilAsync(async () => await environment.CountAsync(retryTriggers) == 1,
+            TimeSpan.FromSeconds(30), async () => $"{await environment.CountAsync(retryTriggers)} retry trigger rows");
 
         await first.KillHard();
         await first.DisposeAsync();

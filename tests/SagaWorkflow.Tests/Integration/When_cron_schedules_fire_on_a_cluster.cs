@@ -40,7 +40,7 @@ public sealed class When_cron_schedules_fire_on_a_cluster
 
         var fires = (await environment.QueryAsync("SELECT fire_time FROM schedule_fires WHERE outcome = 'fired' ORDER BY fire_time")).Select(r => (DateTime)r[0]!).ToList();
         var planned = (await environment.QueryAsync("SELECT fire_time FROM schedule_fires ORDER BY fire_time")).Select(r => (DateTime)r[0]!).ToList();
-        var workflows = await environment.QueryAsync("SELECT scheduled_fire_time FROM workflow_instances WHERE trigger = 'cron' AND schedule_id = 'tick'");
+        var workflows = await environment.QueryAsync("SELECT scheduled_fire_time FROM workflow_instances WHERE triggered_by = 'cron' AND schedule_id = 'tick'");
         Assert.Equal(workflows.Count, workflows.Select(r => r[0]).Distinct().Count());
         Assert.True(workflows.Count >= fires.Count, $"{workflows.Count} workflows for {fires.Count} fires");
         Assert.True(workflows.Count <= fires.Count + 2, $"{workflows.Count} workflows for {fires.Count} fires");
@@ -79,16 +79,19 @@ public sealed class When_cron_schedules_fire_on_a_cluster
         // Every fired row becomes a workflow, and every cron workflow has its fired row. The schedules keep firing, so
         // the fires are those recorded up to now (a later one may not have its run yet however busy the box is), and
         // this is awaited: the saga stores a run shortly after its fire is recorded.
-        var cutoff = Convert.ToDecimal((await environment.QueryAsync("SELECT EXTRACT(EPOCH FROM MAX(recorded_at)) FROM schedule_fires"))[0][0],
-            System.Globalization.CultureInfo.InvariantCulture);
-        var unmatched = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"""
-            SELECT 'fire without run', f.schedule_id, f.fire_time, f.recorded_at FROM schedule_fires f WHERE f.outcome = 'fired'
-              AND EXTRACT(EPOCH FROM f.recorded_at) <= {cutoff}
-              AND NOT EXISTS (SELECT 1 FROM workflow_instances w WHERE w.correlation_id = f.workflow_id)
-            UNION ALL SELECT 'run without fire', w.schedule_id, w.scheduled_fire_time, w.created_at FROM workflow_instances w WHERE w.trigger = 'cron'
+        var fired = (await environment.QueryAsync("SELECT workflow_id FROM schedule_fires WHERE outcome = 'fired'")).Select(r => r[0]!.ToString()!).ToList();
+        const string RunsWithoutFire = """
+            SELECT w.schedule_id, w.scheduled_fire_time, w.created_at FROM workflow_instances w WHERE w.triggered_by = 'cron'
               AND NOT EXISTS (SELECT 1 FROM schedule_fires f WHERE f.workflow_id = w.correlation_id)
-            """);
-        await Eventually.WaitUntilAsync(async () => (await environment.QueryAsync(unmatched)).Count == 0, TimeSpan.FromSeconds(30),
-            async () => "unmatched: " + string.Join("; ", (await environment.QueryAsync(unmatched)).Select(r => string.Join(" ", r))) + "\n" + rows);
+            """;
+        List<string> missing = [];
+        await Eventually.WaitUntilAsync(async () =>
+            {
+                var runs = (await environment.QueryAsync("SELECT correlation_id FROM workflow_instances")).Select(r => r[0]!.ToString()!).ToHashSet();
+                missing = fired.Where(id => !runs.Contains(id)).ToList();
+                return missing.Count == 0 && (await environment.QueryAsync(RunsWithoutFire)).Count == 0;
+            }, TimeSpan.FromSeconds(30),
+            async () => $"fires without run: {string.Join(", ", missing)}; runs without fire: "
+                + string.Join("; ", (await environment.QueryAsync(RunsWithoutFire)).Select(r => string.Join(" ", r))) + "\n" + rows);
     }
 }

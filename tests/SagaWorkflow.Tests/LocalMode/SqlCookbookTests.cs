@@ -25,6 +25,7 @@ public sealed class SqlCookbookTests
         Assert.Equal(4, run.Query(queries["Every node of one run, in definition order"]).Count);
         Assert.Single(run.Query(queries["Why runs failed"]));
         Assert.Single(run.Query(queries["Failures in the last hour"]));
+        Assert.Equal("hello", run.Query(queries["One field of the nodes' JSON input (find runs by what they were given)"]).Single()[2]);
         Assert.Contains(run.Query(queries["Slowest capabilities (execution time of succeeded nodes)"]), r => (string)r[0]! == "delay" && Convert.ToDouble(r[2], System.Globalization.CultureInfo.InvariantCulture) >= 250);
     }
 }

@@ -1,6 +1,3 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using SagaWorkflow.Orchestrator.Recovery;
 using SagaWorkflow.Persistence;
 using SagaWorkflow.Persistence.Executors;
@@ -8,30 +5,17 @@ using SagaWorkflow.Persistence.Workflows;
 
 namespace SagaWorkflow.Tests.Persistence;
 
-/// <summary>The sweeper's queries against a real (SQLite) database: which nodes count as lost work.</summary>
-public sealed class When_the_sweeper_looks_for_lost_work : IAsyncLifetime
+/// <summary>The sweeper's queries against real databases (SQLite, MySQL, PostgreSQL): which nodes count as lost work.</summary>
+public sealed class When_the_sweeper_looks_for_lost_work
 {
     private static readonly DateTime Now = new(2026, 11, 23, 8, 0, 0, DateTimeKind.Utc);
-    private readonly string _directory = Directory.CreateTempSubdirectory("sagaworkflow-sweep-").FullName;
     private WorkflowDbContextFactory _factory = null!;
 
-    public async Task InitializeAsync()
+    [Theory, Providers]
+    public async Task A_retry_overdue_in_a_running_workflow_is_found_but_not_one_still_due_or_held_by_a_pause(DatabaseProvider provider)
     {
-        var options = Options.Create(new PersistenceOptions { ConnectionString = $"Data Source={Path.Combine(_directory, "state.db")};Pooling=False" });
-        _factory = new WorkflowDbContextFactory(options);
-        await new DatabaseMigrator(_factory, options, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
-    }
-
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
-    }
-
-    [Fact]
-    public async Task A_retry_overdue_in_a_running_workflow_is_found_but_not_one_still_due_or_held_by_a_pause()
-    {
+        await using var database = await ScratchDatabase.CreateAsync(provider);
+        _factory = database.Factory;
         var lost = await AddAsync("Running", Now.AddMinutes(-2), attempt: 2);
         await AddAsync("Running", Now.AddSeconds(10), attempt: 1);
         await AddAsync("Paused", Now.AddMinutes(-2), attempt: 1);
@@ -43,9 +27,11 @@ public sealed class When_the_sweeper_looks_for_lost_work : IAsyncLifetime
         Assert.Equal((lost, "r", 2), (retry.WorkflowId, retry.NodeId, retry.Attempt));
     }
 
-    [Fact]
-    public async Task Nodes_left_running_on_an_executor_lost_or_stopped_past_the_grace_are_found_grouped_by_workflow_and_executor()
+    [Theory, Providers]
+    public async Task Nodes_left_running_on_an_executor_lost_or_stopped_past_the_grace_are_found_grouped_by_workflow_and_executor(DatabaseProvider provider)
     {
+        await using var database = await ScratchDatabase.CreateAsync(provider);
+        _factory = database.Factory;
         await AddExecutorAsync("lost-long-ago", "Lost", Now.AddMinutes(-1));
         await AddExecutorAsync("stopped-long-ago", "Stopped", Now.AddMinutes(-1));
         await AddExecutorAsync("lost-just-now", "Lost", Now.AddSeconds(-1));

@@ -43,7 +43,7 @@ public sealed class When_a_cron_schedule_fires_in_local_mode
         await Eventually.WaitUntilAsync(() => Task.FromResult(DateTime.UtcNow - pausedAt > TimeSpan.FromSeconds(2)), TimeSpan.FromSeconds(10), () => Task.FromResult("time"));
         await schedules.ResumeAsync("every-second", CancellationToken.None);
         await Eventually.WaitUntilAsync(
-            () => Task.FromResult((long)run.Query("SELECT COUNT(*) FROM workflow_instances WHERE trigger = 'cron' AND current_state = 'Completed'")[0][0]! >= Fired(run)),
+            () => Task.FromResult((long)run.Query("SELECT COUNT(*) FROM workflow_instances WHERE triggered_by = 'cron' AND current_state = 'Completed'")[0][0]! >= Fired(run)),
             TimeSpan.FromMinutes(1), () => Task.FromResult("cron workflows never completed"));
         await host.StopAsync();
 
@@ -51,7 +51,7 @@ public sealed class When_a_cron_schedule_fires_in_local_mode
         Assert.Equal(Fired(run), fired.Count);
         Assert.All(fired, r => Assert.Equal("every-second", r[2]));
         Assert.Equal(fired.Count, fired.Select(r => r[0]).Distinct().Count());
-        Assert.Equal(fired.Count, (long)run.Query("SELECT COUNT(*) FROM workflow_instances WHERE trigger = 'cron'")[0][0]!);
+        Assert.Equal(fired.Count, (long)run.Query("SELECT COUNT(*) FROM workflow_instances WHERE triggered_by = 'cron'")[0][0]!);
         Assert.NotEmpty(run.Query("SELECT fire_time FROM schedule_fires WHERE outcome = 'skipped' AND reason = 'paused'"));
     }
 

@@ -80,6 +80,6 @@ public sealed class When_a_workflow_runs_to_completion
 
         var sent = h.Harness.Sent.Select<ExecuteNode>().Single().Context.Message;
         Assert.Equal(42, sent.WorkflowInput!.Value.GetProperty("customer").GetInt32());
-        Assert.Equal("message", saga.Trigger);
+        Assert.Equal("message", saga.TriggeredBy);
     }
 }

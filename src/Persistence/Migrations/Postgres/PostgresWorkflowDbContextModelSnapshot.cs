@@ -466,11 +466,11 @@ namespace SagaWorkflow.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("scheduled_fire_time");
 
-                    b.Property<string>("Trigger")
+                    b.Property<string>("TriggeredBy")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
-                        .HasColumnName("trigger");
+                        .HasColumnName("triggered_by");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")

@@ -461,11 +461,11 @@ namespace SagaWorkflow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("scheduled_fire_time");
 
-                    b.Property<string>("Trigger")
+                    b.Property<string>("TriggeredBy")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
-                        .HasColumnName("trigger");
+                        .HasColumnName("triggered_by");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")

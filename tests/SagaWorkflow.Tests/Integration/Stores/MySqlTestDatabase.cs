@@ -25,6 +25,9 @@ public sealed class MySqlTestDatabase : TestDatabase
     public override string Name { get; }
     public override string ConnectionString { get; }
 
+    public override string ConnectionStringWith(string? password = null, int? port = null) =>
+        new MySqlConnectionStringBuilder(ConnectionString) { Password = password ?? _admin.Password, Port = (uint)(port ?? (int)_admin.Port) }.ConnectionString;
+
     public override async Task CreateAsync()
     {
         await AdminAsync($"CREATE DATABASE `{Name}`");
@@ -59,6 +62,8 @@ public sealed class MySqlTestDatabase : TestDatabase
         await AdminAsync($"ALTER USER '{_user}'@'%' ACCOUNT {(reachable ? "UNLOCK" : "LOCK")}");
         if (!reachable)
             await KillSessionsAsync();
+        // The test's own pooled connections were ended too: the next query must not pick up a dead one.
+        await MySqlConnection.ClearAllPoolsAsync();
     }
 
     public override async ValueTask DisposeAsync()

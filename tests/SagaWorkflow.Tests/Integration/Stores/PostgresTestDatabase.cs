@@ -20,6 +20,9 @@ public sealed class PostgresTestDatabase : TestDatabase
     public override string Name { get; }
     public override string ConnectionString { get; }
 
+    public override string ConnectionStringWith(string? password = null, int? port = null) =>
+        new NpgsqlConnectionStringBuilder(ConnectionString) { Password = password ?? _admin.Password, Port = port ?? _admin.Port }.ConnectionString;
+
     public override async Task CreateAsync() => await AdminAsync($"CREATE DATABASE \"{Name}\"");
 
     public override async Task<List<object?[]>> QueryAsync(string sql)
@@ -45,6 +48,8 @@ public sealed class PostgresTestDatabase : TestDatabase
         await AdminAsync($"ALTER DATABASE \"{Name}\" WITH ALLOW_CONNECTIONS {(reachable ? "true" : "false")}");
         if (!reachable)
             await AdminAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{Name}'");
+        // The test's own pooled connections were ended too: the next query must not pick up a dead one.
+        NpgsqlConnection.ClearAllPools();
     }
 
     // FORCE ends the killed processes' sessions, but PostgreSQL refuses (42501) while a session the role may not end is

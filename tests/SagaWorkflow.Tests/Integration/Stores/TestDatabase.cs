@@ -21,6 +21,9 @@ public abstract class TestDatabase : IAsyncDisposable
     /// <summary>What the processes connect with.</summary>
     public abstract string ConnectionString { get; }
 
+    /// <summary>This database's connection string with another password or port (for tests of bad settings).</summary>
+    public abstract string ConnectionStringWith(string? password = null, int? port = null);
+
     public abstract Task CreateAsync();
 
     public abstract Task<List<object?[]>> QueryAsync(string sql);

@@ -12,7 +12,7 @@ using SagaWorkflow.Persistence;
 namespace SagaWorkflow.Persistence.Migrations.MySql
 {
     [DbContext(typeof(MySqlWorkflowDbContext))]
-    [Migration("20261204145923_Initial")]
+    [Migration("20261204152409_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -471,11 +471,11 @@ namespace SagaWorkflow.Persistence.Migrations.MySql
                         .HasColumnType("datetime(6)")
                         .HasColumnName("scheduled_fire_time");
 
-                    b.Property<string>("Trigger")
+                    b.Property<string>("TriggeredBy")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("varchar(32)")
-                        .HasColumnName("trigger");
+                        .HasColumnName("triggered_by");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("datetime(6)")

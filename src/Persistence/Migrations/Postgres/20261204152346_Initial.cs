@@ -108,7 +108,7 @@ namespace SagaWorkflow.Persistence.Migrations.Postgres
                     definition_json = table.Column<string>(type: "text", nullable: false),
                     input_json = table.Column<string>(type: "text", nullable: true),
                     output_json = table.Column<string>(type: "text", nullable: true),
-                    trigger = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    triggered_by = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     finished_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),

@@ -12,7 +12,7 @@ using SagaWorkflow.Persistence;
 namespace SagaWorkflow.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWorkflowDbContext))]
-    [Migration("20261204145911_Initial")]
+    [Migration("20261204152346_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -469,11 +469,11 @@ namespace SagaWorkflow.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("scheduled_fire_time");
 
-                    b.Property<string>("Trigger")
+                    b.Property<string>("TriggeredBy")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
-                        .HasColumnName("trigger");
+                        .HasColumnName("triggered_by");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")

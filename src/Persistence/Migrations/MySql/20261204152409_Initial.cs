@@ -144,7 +144,7 @@ namespace SagaWorkflow.Persistence.Migrations.MySql
                         .Annotation("MySql:CharSet", "utf8mb4"),
                     output_json = table.Column<string>(type: "longtext", nullable: true, collation: "utf8mb4_bin")
                         .Annotation("MySql:CharSet", "utf8mb4"),
-                    trigger = table.Column<string>(type: "varchar(32)", maxLength: 32, nullable: false, collation: "utf8mb4_bin")
+                    triggered_by = table.Column<string>(type: "varchar(32)", maxLength: 32, nullable: false, collation: "utf8mb4_bin")
                         .Annotation("MySql:CharSet", "utf8mb4"),
                     created_at = table.Column<DateTime>(type: "datetime(6)", nullable: false),
                     updated_at = table.Column<DateTime>(type: "datetime(6)", nullable: false),

@@ -108,7 +108,7 @@ namespace SagaWorkflow.Persistence.Migrations.Sqlite
                     definition_json = table.Column<string>(type: "TEXT", nullable: false),
                     input_json = table.Column<string>(type: "TEXT", nullable: true),
                     output_json = table.Column<string>(type: "TEXT", nullable: true),
-                    trigger = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    triggered_by = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
                     updated_at = table.Column<DateTime>(type: "TEXT", nullable: false),
                     finished_at = table.Column<DateTime>(type: "TEXT", nullable: true),

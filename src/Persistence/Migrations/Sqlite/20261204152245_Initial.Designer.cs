@@ -11,7 +11,7 @@ using SagaWorkflow.Persistence;
 namespace SagaWorkflow.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWorkflowDbContext))]
-    [Migration("20261204145857_Initial")]
+    [Migration("20261204152245_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -464,11 +464,11 @@ namespace SagaWorkflow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("scheduled_fire_time");
 
-                    b.Property<string>("Trigger")
+                    b.Property<string>("TriggeredBy")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
-                        .HasColumnName("trigger");
+                        .HasColumnName("triggered_by");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")

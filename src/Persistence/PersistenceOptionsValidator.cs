@@ -1,0 +1,63 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+using Npgsql;
+
+namespace SagaWorkflow.Persistence;
+
+/// <summary>
+/// Checks the <c>Database</c> section at start, naming the key and what is wrong with it: the provider, a connection
+/// string its driver can read, and (MySQL) the server version.
+/// </summary>
+public sealed class PersistenceOptionsValidator : IValidateOptions<PersistenceOptions>
+{
+    private const string Key = PersistenceOptions.Section + ":";
+
+    public ValidateOptionsResult Validate(string? name, PersistenceOptions options)
+    {
+        if (!Enum.IsDefined(options.Provider))
+            return ValidateOptionsResult.Fail($"{Key}Provider must be Sqlite, MySql or Postgres, not '{options.Provider}'");
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+            return ValidateOptionsResult.Fail($"{Key}ConnectionString must not be empty");
+        if (options.StartupTimeout < TimeSpan.Zero)
+            return ValidateOptionsResult.Fail($"{Key}StartupTimeout must not be negative, not '{options.StartupTimeout}'");
+        if (ConnectionStringProblem(options) is { } problem)
+            return ValidateOptionsResult.Fail($"{Key}ConnectionString is not a {options.Provider} connection string: {problem}");
+        if (!string.IsNullOrWhiteSpace(options.ServerVersion))
+        {
+            if (options.Provider != DatabaseProvider.MySql)
+                return ValidateOptionsResult.Fail($"{Key}ServerVersion is read for MySql only; remove it for {options.Provider}");
+            if (!Microsoft.EntityFrameworkCore.ServerVersion.TryParse(options.ServerVersion, out _))
+                return ValidateOptionsResult.Fail(
+                    $"{Key}ServerVersion '{options.ServerVersion}' is not a server version such as 8.0.36-mysql or 10.11.19-mariadb (or leave it empty to ask the server)");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+
+    private static string? ConnectionStringProblem(PersistenceOptions options)
+    {
+        try
+        {
+            DbConnectionStringBuilder parsed = options.Provider switch
+            {
+                DatabaseProvider.MySql => new MySqlConnectionStringBuilder(options.ConnectionString),
+                DatabaseProvider.Postgres => new NpgsqlConnectionStringBuilder(options.ConnectionString),
+                _ => new SqliteConnectionStringBuilder(options.ConnectionString),
+            };
+            return parsed switch
+            {
+                MySqlConnectionStringBuilder { Server: "" } => "it names no Server",
+                MySqlConnectionStringBuilder { Database: "" } => "it names no Database",
+                NpgsqlConnectionStringBuilder { Host: null or "" } => "it names no Host",
+                SqliteConnectionStringBuilder { DataSource: "" } => "it names no Data Source",
+                _ => null,
+            };
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException or InvalidOperationException)
+        {
+            return exception.Message;
+        }
+    }
+}

@@ -7,15 +7,16 @@
 #                 SIGSTOP -> the next attempt started on the other executor; then SIGCONT so its late result is fenced.
 # Every time comes from one clock: the kill/stop instant from `date`, the rest from the rows the orchestrator wrote.
 # Prints one JSON line per trial kind (with every trial's figures) to stdout; progress goes to stderr.
-# Standalone: bench/failover.sh (starts services and an orchestrator). bench/run.sh calls it with its own orchestrator
-# running (S_ORCHESTRATOR=running) and the environment exported.
+# Standalone: bench/failover.sh (starts services and an orchestrator; BENCH_STORE=mysql, the default, or postgres picks
+# the store). bench/run.sh calls it with its own orchestrator running (S_ORCHESTRATOR=running) and the environment
+# exported. Knobs: S4_TRIALS (5), S4_NODE_SECONDS (10), S4_KILL_AFTER (2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TRIALS=${S4_TRIALS:-5}; NODE_SECONDS=${S4_NODE_SECONDS:-10}; KILL_AFTER=${S4_KILL_AFTER:-2}
 source bench/processes.sh
 
 ensure_orchestrator
-use_postgres_env "$SAGAWORKFLOW_TEST_POSTGRES"
+use_store
 
 executor() { # id: starts (or restarts) one delay executor under a stable id
   start_process "s4-$1" dotnet src/Executors/bin/Release/net10.0/SagaWorkflow.Executors.dll \
@@ -37,13 +38,13 @@ trial() { # kind (kill|stop), trial number: prints one JSON object
   submit_workflow "$id" "{\"name\":\"s4-$kind\",\"nodes\":[{\"id\":\"work\",\"capability\":\"delay\",\"input\":{\"ms\":$((NODE_SECONDS * 1000))}}]}"
   victim=$(running_on "$id")
   victim_pid=$(process_pid "$victim")
-  started=$(sql "SELECT EXTRACT(EPOCH FROM started_at) FROM workflow_nodes WHERE workflow_id = '$id'")
+  started=$(sql "SELECT $(sql_epoch started_at) FROM workflow_nodes WHERE workflow_id = '$id'")
   sleep "$(python3 -c "print(max(0.0, $started + $KILL_AFTER - $(now)))")"
   if [ "$kind" = kill ]; then kill -KILL "$victim_pid"; else kill -STOP "$victim_pid"; fi
   signalled=$(now)
   if [ "$kind" = kill ]; then
     wait_until $((NODE_SECONDS + 60)) "[ \"\$(sql \"SELECT current_state FROM workflow_instances WHERE correlation_id = '$id'\")\" = Completed ]"
-    python3 - "$n" "$signalled" "$NODE_SECONDS" "$(sql "SELECT EXTRACT(EPOCH FROM finished_at) FROM workflow_instances WHERE correlation_id = '$id'")" \
+    python3 - "$n" "$signalled" "$NODE_SECONDS" "$(sql "SELECT $(sql_epoch finished_at) FROM workflow_instances WHERE correlation_id = '$id'")" \
       "$(sql "SELECT executor_id FROM workflow_nodes WHERE workflow_id = '$id'")" "$victim" <<'PY'
 import json, sys
 n, killed, node, done, winner, victim = sys.argv[1:]
@@ -54,8 +55,8 @@ PY
     executor "${victim#s4-}"
   else
     wait_until 30 "[ -n \"\$(sql \"SELECT started_at FROM node_attempts WHERE workflow_id = '$id' AND attempt = 2 AND started_at IS NOT NULL\")\" ]"
-    python3 - "$n" "$signalled" "$(sql "SELECT EXTRACT(EPOCH FROM dispatched_at) FROM node_attempts WHERE workflow_id = '$id' AND attempt = 2")" \
-      "$(sql "SELECT EXTRACT(EPOCH FROM started_at) FROM node_attempts WHERE workflow_id = '$id' AND attempt = 2")" \
+    python3 - "$n" "$signalled" "$(sql "SELECT $(sql_epoch dispatched_at) FROM node_attempts WHERE workflow_id = '$id' AND attempt = 2")" \
+      "$(sql "SELECT $(sql_epoch started_at) FROM node_attempts WHERE workflow_id = '$id' AND attempt = 2")" \
       "$(sql "SELECT executor_id FROM node_attempts WHERE workflow_id = '$id' AND attempt = 2")" "$victim" <<'PY'
 import json, sys
 n, stopped, redispatched, started, winner, victim = sys.argv[1:]
@@ -66,7 +67,8 @@ PY
     kill -CONT "$victim_pid"
     wait_until $((NODE_SECONDS + 60)) "[ \"\$(sql \"SELECT current_state FROM workflow_instances WHERE correlation_id = '$id'\")\" = Completed ]"
     # What became of the frozen attempt once thawed: its late result recorded (fenced off), never applied.
-    echo "  first attempt: $(sql "SELECT outcome || ' (' || coalesce(error, '') || '), arrived late: ' || arrived_late FROM node_attempts WHERE workflow_id = '$id' AND attempt = 1")" >&2
+    echo "  first attempt: $(sql "SELECT CONCAT(outcome, ' (', COALESCE(error, ''), '), arrived late: ', CASE WHEN arrived_late THEN 'yes' ELSE 'no' END)
+                                  FROM node_attempts WHERE workflow_id = '$id' AND attempt = 1")" >&2
   fi
 }
 
@@ -90,6 +92,6 @@ for n in $(seq 1 "$TRIALS"); do trial stop "$n" >> "$stops"; tail -1 "$stops" >&
 summary kill "$kills" beyondNodeMs
 summary stop "$stops" stopToRedispatchMs
 echo "node_attempts of the S4 workflows (definition, attempt, outcome, arrived late, redelivered from, count):" >&2
-sql "SELECT i.definition_name, a.attempt, a.outcome, a.arrived_late, coalesce(a.redelivered_from, '-'), count(*)
+sql "SELECT i.definition_name, a.attempt, a.outcome, CASE WHEN a.arrived_late THEN 'yes' ELSE 'no' END, COALESCE(a.redelivered_from, '-'), COUNT(*)
      FROM node_attempts a JOIN workflow_instances i ON i.correlation_id = a.workflow_id
      WHERE i.definition_name LIKE 's4-%' GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3" >&2

@@ -1,5 +1,16 @@
-# Shared by the benchmark scripts (sourced): start and track SagaWorkflow processes, query PostgreSQL, submit workflows.
-# Processes started here are killed when the sourcing script exits.
+# Shared by the benchmark scripts (sourced): start and track SagaWorkflow processes, query the saga store, submit
+# workflows. Processes started here are killed when the sourcing script exits.
+#
+# The saga store: BENCH_STORE=mysql (the default; MariaDB or MySQL, through SAGAWORKFLOW_TEST_MYSQL, a MySqlConnector
+# connection string) or BENCH_STORE=postgres (through SAGAWORKFLOW_TEST_POSTGRES, an Npgsql connection string).
+# Services left running by scripts/test.sh --services-only stop with:
+#   RABBITMQ_NODENAME=rabbit@localhost rabbitmqctl shutdown; pg_ctlcluster 15 main stop; mariadb-admin shutdown
+
+export BENCH_STORE=${BENCH_STORE:-mysql}
+case "$BENCH_STORE" in
+  mysql|postgres) ;;
+  *) echo "BENCH_STORE must be mysql or postgres, not '$BENCH_STORE'" >&2; exit 2 ;;
+esac
 
 declare -A bench_pids=()
 bench_logs="${BENCH_LOGS:-$(mktemp -d)}"
@@ -41,18 +52,68 @@ wait_until() {
   done
 }
 
+# The store's name for people (tables, summaries).
+store_label() { by_store MySQL PostgreSQL; }
+# text for MySQL, text for PostgreSQL: prints the one for BENCH_STORE (a query, or a piece of one, where the two differ).
+by_store() { if [ "$BENCH_STORE" = mysql ]; then printf '%s' "$1"; else printf '%s' "$2"; fi; }
+# column: the SQL for that timestamp in seconds since the epoch, with fractions (MySQL's UNIX_TIMESTAMP reads a DATETIME
+# in the session time zone; `sql` sets it to UTC, the zone the processes write in).
+sql_epoch() { by_store "UNIX_TIMESTAMP($1)" "EXTRACT(EPOCH FROM $1)"; }
+
 # Npgsql connection string -> libpq environment, so `sql` reaches the same database the processes use.
 use_postgres_env() {
-  local kv
+  local kv key
   IFS=';' read -ra parts <<< "$1"
   for kv in "${parts[@]}"; do
-    case "${kv%%=*}" in
-      Host) export PGHOST="${kv#*=}" ;; Port) export PGPORT="${kv#*=}" ;; Username) export PGUSER="${kv#*=}" ;;
-      Password) export PGPASSWORD="${kv#*=}" ;; Database) export PGDATABASE="${kv#*=}" ;;
+    key=$(echo "${kv%%=*}" | tr -d ' ' | tr '[:upper:]' '[:lower:]')
+    case "$key" in
+      host|server) export PGHOST="${kv#*=}" ;; port) export PGPORT="${kv#*=}" ;;
+      username|userid|user) export PGUSER="${kv#*=}" ;;
+      password|pwd) export PGPASSWORD="${kv#*=}" ;; database|db) export PGDATABASE="${kv#*=}" ;;
     esac
   done
 }
-sql() { psql -X -At -q -c "$1"; }
+# MySqlConnector connection string -> BENCH_MYSQL_HOST/_PORT/_USER/_PASSWORD/_DATABASE for `sql`'s mariadb client.
+use_mysql_env() {
+  local kv key
+  export BENCH_MYSQL_HOST=127.0.0.1 BENCH_MYSQL_PORT=3306 BENCH_MYSQL_USER= BENCH_MYSQL_PASSWORD= BENCH_MYSQL_DATABASE=
+  IFS=';' read -ra parts <<< "$1"
+  for kv in "${parts[@]}"; do
+    key=$(echo "${kv%%=*}" | tr -d ' ' | tr '[:upper:]' '[:lower:]')
+    case "$key" in
+      server|host|datasource|address|addr) export BENCH_MYSQL_HOST="${kv#*=}" ;; port) export BENCH_MYSQL_PORT="${kv#*=}" ;;
+      userid|uid|username|user) export BENCH_MYSQL_USER="${kv#*=}" ;;
+      password|pwd) export BENCH_MYSQL_PASSWORD="${kv#*=}" ;; database|initialcatalog) export BENCH_MYSQL_DATABASE="${kv#*=}" ;;
+    esac
+  done
+  BENCH_MYSQL_CLIENT=$(command -v mariadb || command -v mysql || echo mariadb); export BENCH_MYSQL_CLIENT
+}
+
+# The processes' store settings (Database__Provider, Database__ConnectionString) and `sql`'s connection, for BENCH_STORE.
+use_store() {
+  if [ "$BENCH_STORE" = mysql ]; then
+    export Database__Provider=MySql Database__ConnectionString="$SAGAWORKFLOW_TEST_MYSQL"
+    use_mysql_env "$SAGAWORKFLOW_TEST_MYSQL"
+  else
+    export Database__Provider=Postgres Database__ConnectionString="$SAGAWORKFLOW_TEST_POSTGRES"
+    use_postgres_env "$SAGAWORKFLOW_TEST_POSTGRES"
+  fi
+}
+
+# query: runs it on the store (after use_store); prints the rows tab-separated, without headers, NULL as an empty field
+# on both stores (the mariadb client prints NULL as "NULL": mapped to empty; no query here selects the text 'NULL').
+# On MySQL the session runs in UTC, so UNIX_TIMESTAMP reads the DATETIME(6) columns as the UTC they hold. The password
+# goes through the environment (MYSQL_PWD / PGPASSWORD), never the command line.
+sql() {
+  if [ "$BENCH_STORE" = mysql ]; then
+    MYSQL_PWD="$BENCH_MYSQL_PASSWORD" "$BENCH_MYSQL_CLIENT" --protocol=tcp -h "$BENCH_MYSQL_HOST" -P "$BENCH_MYSQL_PORT" \
+      -u "$BENCH_MYSQL_USER" -D "$BENCH_MYSQL_DATABASE" -N -B --init-command="SET time_zone = '+00:00'" -e "$1" \
+      | awk 'BEGIN { FS = OFS = "\t" } { for (i = 1; i <= NF; i++) if ($i == "NULL") $i = ""; print }'
+    return "${PIPESTATUS[0]}"
+  else
+    psql -X -At -q -F $'\t' -c "$1"
+  fi
+}
 
 # workflow id, definition JSON: publishes a plain-JSON StartWorkflow to the workflow-submit exchange through the
 # management API, as any AMQP client could (the message id becomes the workflow id).
@@ -69,13 +130,17 @@ submit_workflow() {
 export BENCH_API_KEY=bench-admin-key-0123456789
 export BENCH_API=http://127.0.0.1:5080
 
-# The services to run against: when SAGAWORKFLOW_TEST_RABBITMQ, SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT and
-# SAGAWORKFLOW_TEST_POSTGRES are all already set, use them (a vhost and database made by hand, or by an earlier
-# `scripts/test.sh --services-only`); otherwise start the services and get a fresh vhost and database from that script,
-# which also removes leftover sagaworkflow-test-* vhosts and databases, those of a test run still going included.
+# The services to run against: when SAGAWORKFLOW_TEST_RABBITMQ, SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT and the store's
+# variable (SAGAWORKFLOW_TEST_MYSQL for BENCH_STORE=mysql, SAGAWORKFLOW_TEST_POSTGRES for postgres) are all already set,
+# use them (a vhost and database made by hand, or by an earlier `scripts/test.sh --services-only`); otherwise start the
+# services and get a fresh vhost and databases from that script, which also removes leftover sagaworkflow-test-* /
+# sagaworkflow_test_* vhosts, users and databases, those of a test run still going included.
 use_services() {
-  if [ -n "${SAGAWORKFLOW_TEST_RABBITMQ:-}" ] && [ -n "${SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT:-}" ] && [ -n "${SAGAWORKFLOW_TEST_POSTGRES:-}" ]; then
-    echo "using the services in SAGAWORKFLOW_TEST_RABBITMQ / _RABBITMQ_MANAGEMENT / _POSTGRES (vhost ${SAGAWORKFLOW_TEST_RABBITMQ##*/})" >&2
+  local store_var
+  store_var=SAGAWORKFLOW_TEST_$(by_store MYSQL POSTGRES)
+  if [ -n "${SAGAWORKFLOW_TEST_RABBITMQ:-}" ] && [ -n "${SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT:-}" ] && [ -n "${!store_var:-}" ]; then
+    echo "using the services in SAGAWORKFLOW_TEST_RABBITMQ / _RABBITMQ_MANAGEMENT / ${store_var#SAGAWORKFLOW_TEST}" \
+      "(vhost ${SAGAWORKFLOW_TEST_RABBITMQ##*/}, store $(store_label))" >&2
     return 0
   fi
   eval "$(scripts/test.sh --services-only | grep '^export')"
@@ -87,8 +152,8 @@ ensure_orchestrator() {
   if [ "${S_ORCHESTRATOR:-}" = running ]; then return 0; fi
   use_services
   dotnet build SagaWorkflow.sln -c Release -nologo -v q >/dev/null
-  export Transport__Kind=RabbitMq RabbitMq__Uri="$SAGAWORKFLOW_TEST_RABBITMQ" Database__Provider=Postgres \
-         Database__ConnectionString="$SAGAWORKFLOW_TEST_POSTGRES" Logging__LogLevel__Default=Warning \
+  use_store
+  export Transport__Kind=RabbitMq RabbitMq__Uri="$SAGAWORKFLOW_TEST_RABBITMQ" Logging__LogLevel__Default=Warning \
          Logging__LogLevel__MassTransit=Information Api__Keys__0__Name=bench Api__Keys__0__Key="$BENCH_API_KEY"
   start_process orchestrator dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
 }
@@ -98,18 +163,32 @@ api() {
   curl -fsS -X "$1" -H "Authorization: Bearer $BENCH_API_KEY" -H 'content-type: application/json' ${3:+-d "$3"} "$BENCH_API$2"
 }
 
-# CPU seconds (user + system) used so far by: orchestrator, executor (and executor-2 while it runs), PostgreSQL
-# (postmaster, live backends and, through the postmaster's child counters, backends that exited), RabbitMQ (beam.smp).
+# CPU seconds (user + system) used so far by: orchestrator, executor (and executor-2 while it runs), the store as
+# "database" (PostgreSQL: postmaster, live backends and, through the postmaster's child counters, backends that exited;
+# MariaDB/MySQL: the mariadbd or mysqld process, whose /proc/<pid>/stat counts all its threads), RabbitMQ (beam.smp).
 # One line "name ticks ticks-per-second" each.
 cpu_snapshot() {
-  local hz pg_main
+  local hz pg_main my_main
   hz=$(getconf CLK_TCK)
-  ticks() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done; echo "$t"; }
-  pg_main=$(pgrep -o -u postgres -x postgres || true)
+  # pid...: their utime + stime; a pid that is gone (a backend that just exited) or empty counts 0.
+  ticks() {
+    local t=0 p v
+    for p in "$@"; do
+      [ -n "$p" ] || continue
+      v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}'); t=$((t + ${v:-0}))
+    done
+    echo "$t"
+  }
   echo "orchestrator $(ticks "${bench_pids[orchestrator]:-}") $hz"
   echo "executor $(ticks "${bench_pids[executor]:-}") $hz"
   if [ -n "${bench_pids[executor-2]:-}" ]; then echo "executor-2 $(ticks "${bench_pids[executor-2]}") $hz"; fi
-  echo "postgres $(( $(ticks $(pgrep -u postgres -x postgres)) + $( [ -n "$pg_main" ] && sed 's/.*) //' "/proc/$pg_main/stat" | awk '{print $14 + $15}' || echo 0) )) $hz"
+  if [ "$BENCH_STORE" = mysql ]; then
+    my_main=$(pgrep -o -x mariadbd || pgrep -o -x mysqld || true)
+    echo "database $(ticks $my_main) $hz"
+  else
+    pg_main=$(pgrep -o -u postgres -x postgres || true)
+    echo "database $(( $(ticks $(pgrep -u postgres -x postgres)) + $( [ -n "$pg_main" ] && sed 's/.*) //' "/proc/$pg_main/stat" | awk '{print $14 + $15}' || echo 0) )) $hz"
+  fi
   echo "rabbitmq $(ticks $(pgrep -f beam.smp)) $hz"
   # Every process together (user, nice, system, irq, softirq over all cores): 200 % on 2 cores is a saturated machine.
   echo "machine $(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat) $hz"

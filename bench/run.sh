@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Runs the benchmark scenarios against real RabbitMQ + PostgreSQL started the same way the tests start them, with one
-# orchestrator and one executor process (concurrency 50) in Release, and prints one JSON line per scenario plus a
-# markdown table; S1 runs again with a second executor process (S1-2exec); S4 (failover) runs bench/failover.sh with two
-# more executors (S4=0 skips it), S5 bench/cron.sh, S6 bench/scale.sh. Counts default to the figures of issue 7;
-# override for a quick run, e.g. S1_COUNT=2000 bench/run.sh.
-# PG_TUNED=1 runs with synchronous_commit=off on the benchmark database.
-# The first JSON line (scenario "run") records the machine, versions and load average; the last ("run-end") the load
-# average and the run's duration.
-# With SAGAWORKFLOW_TEST_RABBITMQ, SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT and SAGAWORKFLOW_TEST_POSTGRES all set it runs
-# against them; otherwise it calls scripts/test.sh --services-only (which removes leftover sagaworkflow-test-* vhosts
-# and databases first). Services stay running afterwards; stop them with:
-#   RABBITMQ_NODENAME=rabbit@localhost rabbitmqctl shutdown; pg_ctlcluster 15 main stop
+# Runs the benchmark scenarios against real RabbitMQ and a real saga store started the same way the tests start them,
+# with one orchestrator and one executor process (concurrency 50) in Release, and prints one JSON line per scenario plus
+# markdown tables; S1 runs again with a second executor process (S1-2exec); S4 (failover) runs bench/failover.sh with
+# two more executors (S4=0 skips it), S5 bench/cron.sh (S5=0 skips it), S6 bench/scale.sh (S6=0 skips it). Counts
+# default to the figures of issue 7; override for a quick run, e.g. S1_COUNT=2000 bench/run.sh (and S4_TRIALS,
+# S4_NODE_SECONDS, S5_SECONDS, S6_INFLIGHT, S6_ROWS for the scripts it calls).
+# The store: BENCH_STORE=mysql (the default: MariaDB or MySQL) or BENCH_STORE=postgres, e.g. BENCH_STORE=postgres
+# bench/run.sh. PG_TUNED=1 (PostgreSQL only; ignored on mysql) runs with synchronous_commit=off on the benchmark database.
+# The first JSON line (scenario "run") records the machine, versions (the store and its server version included), the
+# store's durability setting and load average; the last ("run-end") the load average and the run's duration.
+# With SAGAWORKFLOW_TEST_RABBITMQ, SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT and the store's variable
+# (SAGAWORKFLOW_TEST_MYSQL or SAGAWORKFLOW_TEST_POSTGRES) all set it runs against them; otherwise it calls
+# scripts/test.sh --services-only (which removes leftover sagaworkflow-test-* vhosts, users and databases first).
+# Services stay running afterwards; stop them with:
+#   RABBITMQ_NODENAME=rabbit@localhost rabbitmqctl shutdown; pg_ctlcluster 15 main stop; mariadb-admin shutdown
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,35 +26,39 @@ echo "process logs and results.jsonl in $out" >&2
 source bench/processes.sh
 use_services
 dotnet build SagaWorkflow.sln -c Release -nologo -v q >/dev/null
-if [ "${PG_TUNED:-0}" = 1 ]; then
+if [ "${PG_TUNED:-0}" = 1 ] && [ "$BENCH_STORE" != postgres ]; then
+  echo "PG_TUNED=1 applies to PostgreSQL only: ignored with BENCH_STORE=$BENCH_STORE" >&2
+elif [ "${PG_TUNED:-0}" = 1 ]; then
   # Tuned variant: commits return before the WAL reaches disk (a crash can lose the last few ms of commits).
   db=$(echo "$SAGAWORKFLOW_TEST_POSTGRES" | sed -E 's/.*Database=([^;]*).*/\1/')
   runuser -u postgres -- psql -X -q -c "ALTER DATABASE \"$db\" SET synchronous_commit = off"
 fi
-export Transport__Kind=RabbitMq RabbitMq__Uri="$SAGAWORKFLOW_TEST_RABBITMQ" Database__Provider=Postgres \
-       Database__ConnectionString="$SAGAWORKFLOW_TEST_POSTGRES" Logging__LogLevel__Default=Warning Logging__LogLevel__MassTransit=Information \
-       Api__Keys__0__Name=bench Api__Keys__0__Key="$BENCH_API_KEY"
+use_store
+export Transport__Kind=RabbitMq RabbitMq__Uri="$SAGAWORKFLOW_TEST_RABBITMQ" Logging__LogLevel__Default=Warning \
+       Logging__LogLevel__MassTransit=Information Api__Keys__0__Name=bench Api__Keys__0__Key="$BENCH_API_KEY"
 start_process orchestrator dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
 start_process executor dotnet src/Executors/bin/Release/net10.0/SagaWorkflow.Executors.dll --capabilities noop --concurrency "$CONCURRENCY"
 
 # The run header: what the figures were measured on. Server versions and settings are asked of the servers themselves
-# (synchronous_commit of a new session on the benchmark database, so PG_TUNED's ALTER DATABASE shows).
-(use_postgres_env "$SAGAWORKFLOW_TEST_POSTGRES"
- python3 - "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
-   "$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo true || echo false)" "$(nproc)" \
-   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$load_at_start" "$(dotnet --version)" \
-   "$(curl -fsS "$SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT/api/overview" | python3 -c 'import json, sys; print(json.load(sys.stdin)["rabbitmq_version"])')" \
-   "$(sql 'SHOW server_version')" \
-   "$(sed -nE 's:.*<MassTransitVersion>([^<]*)</MassTransitVersion>.*:\1:p' Directory.Packages.props)" \
-   "$(sql 'SHOW synchronous_commit')" "$CONCURRENCY" <<'PY'
+# (the store's durability setting: PostgreSQL's synchronous_commit of a new session on the benchmark database, so
+# PG_TUNED's ALTER DATABASE shows; MySQL's innodb_flush_log_at_trx_commit).
+durability_setting=$(by_store innodb_flush_log_at_trx_commit synchronous_commit)
+{ python3 - "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
+  "$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo true || echo false)" "$(nproc)" \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$load_at_start" "$(dotnet --version)" \
+  "$(curl -fsS "$SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT/api/overview" | python3 -c 'import json, sys; print(json.load(sys.stdin)["rabbitmq_version"])')" \
+  "$BENCH_STORE" "$(sql "$(by_store 'SELECT VERSION()' 'SHOW server_version')")" \
+  "$(sed -nE 's:.*<MassTransitVersion>([^<]*)</MassTransitVersion>.*:\1:p' Directory.Packages.props)" \
+  "$durability_setting" "$(sql "$(by_store "SELECT @@$durability_setting" "SHOW $durability_setting")")" "$CONCURRENCY" <<'PY'
 import json, sys
-date, commit, dirty, cores, cpu, load, dotnet, rabbitmq, postgres, masstransit, sync_commit, concurrency = sys.argv[1:]
+date, commit, dirty, cores, cpu, load, dotnet, rabbitmq, store, store_version, masstransit, durability_setting, durability, concurrency = sys.argv[1:]
 print(json.dumps({"scenario": "run", "date": date, "commit": commit, "uncommittedChanges": dirty == "true",
                   "nproc": int(cores), "cpuModel": cpu, "loadAverage": [float(x) for x in load.split()], "dotnet": dotnet,
-                  "rabbitmq": rabbitmq, "postgres": postgres, "massTransit": masstransit, "synchronousCommit": sync_commit,
+                  "rabbitmq": rabbitmq, "store": store, "storeVersion": store_version, "massTransit": masstransit,
+                  "durabilitySetting": durability_setting, "durability": durability,
                   "executorConcurrency": int(concurrency), "durableQueues": True}))
 PY
-) | tee -a "$out/results.jsonl"
+} | tee -a "$out/results.jsonl"
 # scenario name to report, driver arguments: one driver run, its JSON line renamed (the driver knows S1, not S1-2exec).
 bench_as() {
   local name=$1; shift
@@ -99,19 +106,27 @@ import json, statistics, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 by = {r["scenario"]: r for r in lines if "scenario" in r}
 run = by.get("run")
+store = {"mysql": "MySQL", "postgres": "PostgreSQL"}.get(run and run.get("store"), "database")
 if run:
     print(f'\nrun {run["date"]}, commit {run["commit"][:12]}{" (with uncommitted changes)" if run["uncommittedChanges"] else ""}: '
           f'{run["nproc"]} cores ({run["cpuModel"]}), load average {" / ".join(map(str, run["loadAverage"]))} at start; '
-          f'.NET {run["dotnet"]}, RabbitMQ {run["rabbitmq"]}, PostgreSQL {run["postgres"]} (synchronous_commit = '
-          f'{run["synchronousCommit"]}), MassTransit {run["massTransit"]}, executor concurrency {run["executorConcurrency"]}, durable queues')
+          f'.NET {run["dotnet"]}, RabbitMQ {run["rabbitmq"]}, {store} {run["storeVersion"]} ({run["durabilitySetting"]} = '
+          f'{run["durability"]}), MassTransit {run["massTransit"]}, executor concurrency {run["executorConcurrency"]}, durable queues')
 rows = [r for r in lines if "ratePerSecond" in r]
 base = next((r["ratePerSecond"] for r in rows if r["scenario"] == "S0"), None)
 print("\n| scenario | count | seconds | rate/s | vs S0 | p50 ms | p99 ms | failed |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
 for r in rows:
     ratio = f'{r["ratePerSecond"] / base:.0%}' if base else "-"
     print(f'| {r["scenario"]} | {r["count"]} | {r["seconds"]} | {r["ratePerSecond"]} | {ratio} | {r["p50Ms"]} | {r["p99Ms"]} | {r["failed"]} |')
-for r in (r for r in lines if r.get("scenario", "").endswith("-cpu")):
-    print(f'\n{r["scenario"]} over {r["seconds"]:.1f} s, % of one core: ' + ", ".join(f"{k} {v}" for k, v in r.items() if k not in ("scenario", "seconds")))
+cpu = [r for r in lines if r.get("scenario", "").endswith("-cpu")]
+if cpu:  # cpu_report's names: orchestrator, executor (executor-2), database (the store), rabbitmq, machine
+    pct = lambda v: v.replace("%", " %")
+    print(f"\nCPU over each scenario, % of one core (`machine` is every process together; {run['nproc'] * 100 if run else '?'} % is all cores busy):")
+    print(f"\n| scenario | seconds | orchestrator | executor(s) | {store} | RabbitMQ | machine |\n| --- | --- | --- | --- | --- | --- | --- |")
+    for r in cpu:
+        executors = pct(r["executor"]) + (f' + {pct(r["executor-2"])}' if "executor-2" in r else "")
+        print(f'| {r["scenario"][:-len("-cpu")]} | {r["seconds"]:.1f} | {pct(r["orchestrator"])} | {executors} | {pct(r["database"])} | '
+              f'{pct(r["rabbitmq"])} | {pct(r["machine"])} |')
 failover = [r for r in lines if r.get("scenario", "").startswith("S4")]
 if failover:
     print("\n| scenario | trials | measured | median ms | min ms | max ms |\n| --- | --- | --- | --- | --- | --- |")

@@ -47,22 +47,21 @@ kill -KILL "$(process_pid s6-delay)" 2>/dev/null || true
 # ids), created g seconds ago, finished 20 ms later. Generating the series is where the stores differ: PostgreSQL has
 # generate_series; MySQL and MariaDB get a recursive CTE, whose depth each caps by a session variable of its own
 # (MariaDB: max_recursive_iterations, 1000 on the 10.11 here; MySQL 8: cte_max_recursion_depth, 1000 by default), raised
-# to ROWS here. (MariaDB's sequence engine, seq_1_to_<N>, would do too, but MySQL has none.) `trigger` is a reserved
-# word in MySQL, hence the backquotes there.
+# to ROWS here. (MariaDB's sequence engine, seq_1_to_<N>, would do too, but MySQL has none.)
 history_instances_sql() {
   local json='{"name":"s6-history","nodes":[{"id":"a","capability":"noop"}]}'
   if [ "$BENCH_STORE" = mysql ]; then
     local depth
     depth=$(sql "SELECT VERSION()" | grep -qi mariadb && echo max_recursive_iterations || echo cte_max_recursion_depth)
     echo "SET SESSION $depth = GREATEST(@@$depth, $ROWS);
-     INSERT INTO workflow_instances (correlation_id, current_state, definition_name, definition_version, definition_json, \`trigger\`, created_at, updated_at, finished_at, version)
+     INSERT INTO workflow_instances (correlation_id, current_state, definition_name, definition_version, definition_json, triggered_by, created_at, updated_at, finished_at, version)
      WITH RECURSIVE series (g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM series WHERE g < $ROWS)
      SELECT CONCAT_WS('-', SUBSTR(h, 1, 8), SUBSTR(h, 9, 4), SUBSTR(h, 13, 4), SUBSTR(h, 17, 4), SUBSTR(h, 21)), 'Completed',
             CONCAT('s6-history-', g % 20), 1, '$json', 'api', UTC_TIMESTAMP(6) - INTERVAL g SECOND, UTC_TIMESTAMP(6) - INTERVAL g SECOND,
             UTC_TIMESTAMP(6) - INTERVAL g SECOND + INTERVAL 20000 MICROSECOND, 1
      FROM (SELECT g, MD5(CONCAT('s6-', g)) AS h FROM series) s;"
   else
-    echo "INSERT INTO workflow_instances (correlation_id, current_state, definition_name, definition_version, definition_json, trigger, created_at, updated_at, finished_at, version)
+    echo "INSERT INTO workflow_instances (correlation_id, current_state, definition_name, definition_version, definition_json, triggered_by, created_at, updated_at, finished_at, version)
      SELECT md5(CONCAT('s6-', g))::uuid, 'Completed', CONCAT('s6-history-', g % 20), 1, '$json', 'api',
             now() - make_interval(secs => g), now() - make_interval(secs => g), now() - make_interval(secs => g) + interval '20 milliseconds', 1
      FROM generate_series(1, $ROWS) g;"

@@ -37,6 +37,9 @@ public static class DatabaseFailures
                         or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.ObjectNotInPrerequisiteState:
                 case NpgsqlException { IsTransient: true } and not PostgresException:
                 case IOException or System.Net.Sockets.SocketException:
+                // The driver refusing a connection the server dropped ("Connection is not open"), met when a transaction
+                // is rolled back or reused after its connection broke.
+                case InvalidOperationException { Source: "Npgsql" or "MySqlConnector" }:
                     return true;
             }
         }

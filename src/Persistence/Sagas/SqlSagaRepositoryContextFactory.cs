@@ -57,6 +57,7 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
         SagaBatchMember<TSaga>? current = first;
         WorkflowDbContext? db = null;
         IDbContextTransaction? transaction = null;
+        Exception? memberFailure = null;
         try
         {
             db = dbContextFactory.Create();
@@ -81,6 +82,7 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
                 {
                     // This member's own delivery sees its exception (and retries or faults); the others carry on.
                     current.Done.TrySetException(exception);
+                    memberFailure = exception;
                     batch.Loaded = null;
                     db.ChangeTracker.Clear();
                     if (savepoint)
@@ -102,9 +104,12 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
         catch (Exception exception)
         {
             // Nothing of this transaction is stored: every member in hand fails and is redelivered by its retry policy.
-            current?.Done.TrySetException(exception);
+            // When the transaction could not go on after a member failed (its connection broke: the rollback to the
+            // savepoint fails too), the member's failure is the cause the retry policies must see, not the rollback's.
+            var cause = memberFailure is not null && exception is InvalidOperationException or DbException ? memberFailure : exception;
+            current?.Done.TrySetException(cause);
             foreach (var member in applied)
-                member.Done.TrySetException(exception);
+                member.Done.TrySetException(cause);
             return batches.Next(correlationId, batch);
         }
         finally

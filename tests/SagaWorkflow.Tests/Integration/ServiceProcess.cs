@@ -12,6 +12,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _disposed;
 
     private ServiceProcess(string name, Process process)
     {
@@ -131,8 +132,12 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
+    /// <summary>Kills the process if it still runs; safe to call again (a test may end a process early and still own it).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             await Thaw();

@@ -13,7 +13,8 @@ public sealed class When_a_retry_is_scheduled
         await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
         await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "http", concurrency: 2);
-        var first = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);
+        // Owned by the test to the end, so a failure before the kill does not leave it running.
+        await using var first = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);
         var definition = Shapes.Definition("retry-after-kill", [new
         {
             id = "call", capability = "http", input = new { url = target.BaseUrl },

@@ -39,21 +39,12 @@ public sealed class MySqlTestDatabase : TestDatabase
     {
         await using var connection = new MySqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var command = new MySqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
+        var rows = await ReadAllAsync(connection, sql);
+        // DATETIME has no time zone; every time the project writes is UTC.
+        foreach (var row in rows)
             for (var i = 0; i < row.Length; i++)
-            {
-                // DATETIME has no time zone; every time the project writes is UTC.
-                var value = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                row[i] = value is DateTime time ? DateTime.SpecifyKind(time, DateTimeKind.Utc) : value;
-            }
-            rows.Add(row);
-        }
-
+                if (row[i] is DateTime time)
+                    row[i] = DateTime.SpecifyKind(time, DateTimeKind.Utc);
         return rows;
     }
 

@@ -35,4 +35,22 @@ public abstract class TestDatabase : IAsyncDisposable
     public abstract Task SetReachableAsync(bool reachable);
 
     public abstract ValueTask DisposeAsync();
+
+    /// <summary>Runs <paramref name="sql"/> on an open connection; every row, with DBNull as null.</summary>
+    protected static async Task<List<object?[]>> ReadAllAsync(System.Data.Common.DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+
+        return rows;
+    }
 }

@@ -1,8 +1,4 @@
-using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using MySqlConnector;
-using Npgsql;
 
 namespace SagaWorkflow.Persistence;
 
@@ -40,19 +36,11 @@ public sealed class PersistenceOptionsValidator : IValidateOptions<PersistenceOp
     {
         try
         {
-            DbConnectionStringBuilder parsed = options.Provider switch
+            return options.Provider switch
             {
-                DatabaseProvider.MySql => new MySqlConnectionStringBuilder(options.ConnectionString),
-                DatabaseProvider.Postgres => new NpgsqlConnectionStringBuilder(options.ConnectionString),
-                _ => new SqliteConnectionStringBuilder(options.ConnectionString),
-            };
-            return parsed switch
-            {
-                MySqlConnectionStringBuilder { Server: "" } => "it names no Server",
-                MySqlConnectionStringBuilder { Database: "" } => "it names no Database",
-                NpgsqlConnectionStringBuilder { Host: null or "" } => "it names no Host",
-                SqliteConnectionStringBuilder { DataSource: "" } => "it names no Data Source",
-                _ => null,
+                DatabaseProvider.MySql => MySqlWorkflowDbContext.ConnectionStringProblem(options.ConnectionString),
+                DatabaseProvider.Postgres => PostgresWorkflowDbContext.ConnectionStringProblem(options.ConnectionString),
+                _ => SqliteWorkflowDbContext.ConnectionStringProblem(options.ConnectionString),
             };
         }
         catch (Exception exception) when (exception is ArgumentException or FormatException or InvalidOperationException)

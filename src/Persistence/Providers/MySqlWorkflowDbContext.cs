@@ -31,6 +31,36 @@ public sealed class MySqlWorkflowDbContext(DbContextOptions<MySqlWorkflowDbConte
             ? Microsoft.EntityFrameworkCore.ServerVersion.AutoDetect(connectionString)
             : Microsoft.EntityFrameworkCore.ServerVersion.Parse(serverVersion);
 
+    /// <summary>Server, database and user of a connection string (never the password), for messages.</summary>
+    internal static string Describe(string connectionString)
+    {
+        var given = new MySqlConnectionStringBuilder(connectionString);
+        return $"MySql server {given.Server}:{given.Port}, database '{given.Database}', user '{given.UserID}'";
+    }
+
+    /// <summary>What keeps MySqlConnector from using <paramref name="connectionString"/>, or null.</summary>
+    internal static string? ConnectionStringProblem(string connectionString)
+    {
+        var given = new MySqlConnectionStringBuilder(connectionString); // throws on an unknown keyword or a bad value
+        return given.Server.Length == 0 ? "it names no Server" : given.Database.Length == 0 ? "it names no Database" : null;
+    }
+
+    /// <summary>The server answered and refused for good: bad credentials, no such database.</summary>
+    internal static bool Refused(Exception exception) =>
+        exception is MySqlException { ErrorCode: MySqlErrorCode.AccessDenied or MySqlErrorCode.UnknownDatabase or MySqlErrorCode.DatabaseAccessDenied };
+
+    /// <summary>
+    /// The server is away: unreachable, shutting down, out of connections, the session killed, the account locked (an
+    /// operator's maintenance: 3118 on MySQL, 4151 on MariaDB), or the driver refusing a connection the server dropped.
+    /// </summary>
+    internal static bool Away(Exception exception) => exception switch
+    {
+        MySqlException e => e.IsTransient || e.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.ConnectionCountError
+            or MySqlErrorCode.ServerShutdown or MySqlErrorCode.QueryInterrupted or (MySqlErrorCode)3118 or (MySqlErrorCode)4151,
+        InvalidOperationException { Source: "MySqlConnector" } => true,
+        _ => false,
+    };
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

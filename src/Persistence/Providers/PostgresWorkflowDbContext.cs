@@ -27,6 +27,36 @@ public sealed class PostgresWorkflowDbContext(DbContextOptions<PostgresWorkflowD
         return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
     }
 
+    /// <summary>Server, database and user of a connection string (never the password), for messages.</summary>
+    internal static string Describe(string connectionString)
+    {
+        var given = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"Postgres server {given.Host}:{given.Port}, database '{given.Database}', user '{given.Username}'";
+    }
+
+    /// <summary>What keeps Npgsql from using <paramref name="connectionString"/>, or null.</summary>
+    internal static string? ConnectionStringProblem(string connectionString) =>
+        string.IsNullOrEmpty(new NpgsqlConnectionStringBuilder(connectionString).Host) ? "it names no Host" : null;
+
+    /// <summary>The server answered and refused for good: bad credentials, no such database.</summary>
+    internal static bool Refused(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification
+            or PostgresErrorCodes.InvalidCatalogName };
+
+    /// <summary>
+    /// The server is away: connection errors (08xxx), shutting down or starting (57P0x), out of connections, the
+    /// database closed to connections, a transient driver error, or the driver refusing a connection the server dropped.
+    /// </summary>
+    internal static bool Away(Exception exception) => exception switch
+    {
+        PostgresException e => e.SqlState.StartsWith("08", StringComparison.Ordinal) || e.SqlState is PostgresErrorCodes.AdminShutdown
+            or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections
+            or PostgresErrorCodes.ObjectNotInPrerequisiteState,
+        NpgsqlException e => e.IsTransient,
+        InvalidOperationException { Source: "Npgsql" } => true,
+        _ => false,
+    };
+
     /// <summary>A transaction-scoped advisory lock: released by the commit or rollback itself.</summary>
     protected internal override async Task<IAsyncDisposable> LockNameAsync(string name, CancellationToken cancellationToken)
     {

@@ -17,6 +17,16 @@ public sealed class SqliteWorkflowDbContext(DbContextOptions<SqliteWorkflowDbCon
             .AddInterceptors(new SqlitePragmas())
             .Options;
 
+    /// <summary>The file of a connection string, for messages.</summary>
+    internal static string Describe(string connectionString) => $"Sqlite file '{new SqliteConnectionStringBuilder(connectionString).DataSource}'";
+
+    /// <summary>What keeps Microsoft.Data.Sqlite from using <paramref name="connectionString"/>, or null.</summary>
+    internal static string? ConnectionStringProblem(string connectionString) =>
+        new SqliteConnectionStringBuilder(connectionString).DataSource.Length == 0 ? "it names no Data Source" : null;
+
+    /// <summary>A file that cannot be opened or written does not mend itself by waiting.</summary>
+    internal static bool Refused(Exception exception) => exception is SqliteException;
+
     /// <summary>The SQLite file path of a connection string, so its directory can be created before first use.</summary>
     public static string? FilePath(string connectionString)
     {

@@ -36,9 +36,10 @@ public sealed class DatabaseMigrator(WorkflowDbContextFactory factory, IOptions<
             {
                 var waited = Stopwatch.GetElapsedTime(started);
                 var reason = DatabaseFailures.Reason(exception);
-                if (DatabaseFailures.IsPermanent(exception) || waited >= settings.StartupTimeout)
+                var permanent = DatabaseFailures.IsPermanent(exception);
+                if (permanent || waited >= settings.StartupTimeout)
                 {
-                    var gaveUp = DatabaseFailures.IsPermanent(exception) ? "" : $" (waited {waited.TotalSeconds:0} s, {PersistenceOptions.Section}:StartupTimeout)";
+                    var gaveUp = permanent ? "" : $" (waited {waited.TotalSeconds:0} s, {PersistenceOptions.Section}:StartupTimeout)";
                     throw new DatabaseUnavailableException(
                         $"{PersistenceOptions.Section}:ConnectionString: cannot use the {DatabaseFailures.Where(settings)}: {reason}{gaveUp}", exception);
                 }

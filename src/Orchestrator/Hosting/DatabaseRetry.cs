@@ -8,15 +8,12 @@ namespace SagaWorkflow.Orchestrator.Hosting;
 /// <summary>The retries every database-backed endpoint uses: one for conflicts, one for the database being away.</summary>
 public static class DatabaseRetry
 {
-    /// <summary>How long a message waits, in memory, for a database that is down or restarting before it faults.</summary>
-    public static readonly TimeSpan OutageWindow = TimeSpan.FromMinutes(2);
-
     /// <summary>
     /// Call it before the outbox, so a retried attempt re-runs the consumer and re-buffers its sends, and a failed one
     /// sends nothing; what still fails lands in the endpoint's error queue.
     /// <list type="bullet">
     /// <item>Outer: the database away (<see cref="DatabaseFailures.IsOutage"/>: down, restarting, connections dropped or
-    /// refused) is waited for, from 250 ms up to 5 s between tries, for about <see cref="OutageWindow"/>. A restart of
+    /// refused) is waited for, from 250 ms up to 5 s between tries, for about two minutes. A restart of
     /// the server is routine; its messages must not end in an error queue (and their workflows stall) after seconds.</item>
     /// <item>Inner: conflicts, deadlocks and other database errors, ten tries from 20 ms up to 2 s.</item>
     /// </list>

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.ExceptionServices;
 using MassTransit;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
@@ -57,7 +58,6 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
         SagaBatchMember<TSaga>? current = first;
         WorkflowDbContext? db = null;
         IDbContextTransaction? transaction = null;
-        Exception? memberFailure = null;
         try
         {
             db = dbContextFactory.Create();
@@ -82,19 +82,28 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
                 {
                     // This member's own delivery sees its exception (and retries or faults); the others carry on.
                     current.Done.TrySetException(exception);
-                    memberFailure = exception;
                     batch.Loaded = null;
                     db.ChangeTracker.Clear();
-                    if (savepoint)
+                    try
                     {
-                        await transaction.RollbackToSavepointAsync(MemberSavepoint, cancellationToken).ConfigureAwait(false);
+                        if (savepoint)
+                        {
+                            await transaction.RollbackToSavepointAsync(MemberSavepoint, cancellationToken).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            // Nothing else in it: PostgreSQL refuses further statements after an error, so start over.
+                            await transaction.DisposeAsync().ConfigureAwait(false);
+                            transaction = null; // should the new BEGIN throw, the finally must not dispose the old one again
+                            transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+                        }
                     }
-                    else
+                    catch (Exception rollbackFailure) when (rollbackFailure is InvalidOperationException or DbException)
                     {
-                        // Nothing else in it: PostgreSQL refuses further statements after an error, so start over.
-                        await transaction.DisposeAsync().ConfigureAwait(false);
-                        transaction = null; // should the new BEGIN throw, the finally must not dispose the old one again
-                        transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+                        // The transaction cannot go on after this member (its connection broke: "Connection is not open").
+                        // The member's failure is the cause every member in hand must see, so their retry policies
+                        // recognise a database outage instead of faulting on the rollback's exception.
+                        ExceptionDispatchInfo.Throw(exception);
                     }
                 }
                 current = batches.Next(correlationId, batch);
@@ -104,12 +113,9 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
         catch (Exception exception)
         {
             // Nothing of this transaction is stored: every member in hand fails and is redelivered by its retry policy.
-            // When the transaction could not go on after a member failed (its connection broke: the rollback to the
-            // savepoint fails too), the member's failure is the cause the retry policies must see, not the rollback's.
-            var cause = memberFailure is not null && exception is InvalidOperationException or DbException ? memberFailure : exception;
-            current?.Done.TrySetException(cause);
+            current?.Done.TrySetException(exception);
             foreach (var member in applied)
-                member.Done.TrySetException(cause);
+                member.Done.TrySetException(exception);
             return batches.Next(correlationId, batch);
         }
         finally

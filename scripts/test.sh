@@ -37,22 +37,11 @@ pg_version=""
 pg_port=5432
 mysql_port=3306
 
-export RABBITMQ_NODENAME=rabbit@localhost
-export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
-export ERL_EPMD_ADDRESS=127.0.0.1
-export RABBITMQ_DIST_PORT=25672
-export RABBITMQ_CONFIG_FILE="$state_dir/rabbitmq"
-export RABBITMQ_CONF_ENV_FILE="$state_dir/rabbitmq-env.conf"
+# The services' environment and admin helpers, shared with scripts/fault.sh (which stops and starts them for fault tests).
+source scripts/services-env.sh
 
 phase_start=$SECONDS
 phase() { echo "== $1 ($((SECONDS - phase_start)) s since start)"; }
-
-as_postgres() { runuser -u postgres -- "$@"; }
-psql_admin() { as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$pg_port" -d postgres "$@"; }
-# MariaDB on Debian: root logs in over the unix socket with unix_socket auth (we run as the root OS user).
-first_command() { local c; for c in "$@"; do command -v "$c" >/dev/null 2>&1 && { echo "$c"; return 0; }; done; echo "$1"; }
-mysql_admin() { "$(first_command mariadb mysql)" --protocol=socket -u root -N -B -e "$1"; }
-mariadb_admin() { "$(first_command mariadb-admin mysqladmin)" --protocol=socket -u root --connect-timeout=2 "$@"; }
 
 install_packages() {
   local missing=()

@@ -7,11 +7,15 @@ namespace SagaWorkflow.Executors.Hosting;
 
 /// <summary>
 /// Runs one <see cref="ExecuteNode"/> on the executor for its capability and publishes NodeStarted, then NodeCompleted
-/// or NodeFailed. Every outcome is published, including a missing executor and a thrown exception.
+/// or NodeFailed. Every outcome is published, including a missing executor and a thrown exception. A broker outage does
+/// not stop a running attempt: it runs on, and its result is published once the broker is back
+/// (<see cref="NodeResultDelivery"/>); the copy of its command the broker then hands out again is dropped here while
+/// it runs, or answered with the result it already had (docs/failover.md, "Broker restarts").
 /// </summary>
 public sealed class ExecuteNodeConsumer(
     IEnumerable<INodeExecutor> executors,
     RunningExecutions running,
+    NodeResultDelivery delivery,
     IOptions<ExecutorOptions> options,
     TimeProvider time,
     ILogger<ExecuteNodeConsumer> logger) : IConsumer<ExecuteNode>
@@ -50,9 +54,17 @@ public sealed class ExecuteNodeConsumer(
             return;
         }
 
-        // At-least-once delivery can hand this process a copy of an attempt it is still running (a redelivery after
-        // a broker hiccup); running it twice would double its side effects, so the copy is dropped with a log line.
-        using var registration = running.TryStart(m.ExecutionId, context.CancellationToken);
+        // At-least-once delivery can hand this process a copy of an attempt it is still running, or ran, here (the
+        // redelivery after a broker restart); running it again would double its side effects. A running one will
+        // report; a finished one reports again (the saga applies one result per attempt and ignores the repeat).
+        if (running.TryGetFinished(m.ExecutionId, out var earlier))
+        {
+            logger.LogWarning("Execution {ExecutionId} already finished here; its result is published again instead of running it twice", m.ExecutionId);
+            await delivery.PublishAsync(context, earlier, m.ExecutionId);
+            return;
+        }
+
+        using var registration = running.TryStart(m.ExecutionId);
         if (registration is null)
         {
             logger.LogWarning("Execution {ExecutionId} is already running here; duplicate delivery dropped", m.ExecutionId);
@@ -65,28 +77,41 @@ public sealed class ExecuteNodeConsumer(
         // once it has run StartReportDelay, so the node shows running and its deadline is armed.
         var delay = options.Value.StartReportDelay;
         if (delay <= TimeSpan.Zero || await Task.WhenAny(run, Task.Delay(delay, time, CancellationToken.None)) != run)
-            await context.Publish(new NodeStarted { WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId, Timestamp = startedAt });
+            await delivery.TryPublishAsync(context, new NodeStarted { WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId, Timestamp = startedAt }, m.ExecutionId);
         var result = await run;
+        object report;
         if (registration.HandedOver)
         {
             logger.LogWarning("Execution {ExecutionId} handed back at the drain deadline", m.ExecutionId);
-            await context.Publish(new NodeFailed
+            report = new NodeFailed
             {
                 WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId,
                 Error = $"handed back by draining executor {executorId} at its drain deadline", Retryable = true, HandedOver = true, Timestamp = Now,
                 StartedAt = startedAt,
-            });
+            };
         }
         else if (result.Succeeded)
         {
-            await context.Publish(new NodeCompleted
+            report = new NodeCompleted
             {
                 WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId, Output = result.Output, Timestamp = Now,
                 StartedAt = startedAt,
-            });
+            };
         }
         else
-            await PublishFailed(context, result.Error ?? "failed without an error message", result.Retryable, startedAt);
+        {
+            var error = result.Error ?? "failed without an error message";
+            logger.LogWarning("Node {NodeId} attempt {Attempt} failed: {Error}", m.NodeId, m.Attempt, error);
+            report = new NodeFailed
+            {
+                WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId,
+                Error = error, Retryable = result.Retryable, Timestamp = Now, StartedAt = startedAt,
+            };
+        }
+
+        // Remembered before it is published, so a copy of the command that arrives while the broker is away finds it.
+        running.Finished(m.ExecutionId, report);
+        await delivery.PublishAsync(context, report, m.ExecutionId);
     }
 
     private async Task<NodeExecutionResult> Run(INodeExecutor executor, ExecuteNode m, CancellationToken cancellationToken)
@@ -98,7 +123,8 @@ public sealed class ExecuteNodeConsumer(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Cancelled by the orchestrator (or shutdown): the saga has moved on, so this report is only for the record.
+            // Cancelled by the orchestrator (deadline, cancel, failover) or handed over by a drain: the saga has moved on
+            // or dispatches it elsewhere, so this report is only for the record.
             return NodeExecutionResult.Failure("cancelled while running", retryable: true);
         }
         catch (Exception ex)
@@ -109,14 +135,14 @@ public sealed class ExecuteNodeConsumer(
         }
     }
 
-    private Task PublishFailed(ConsumeContext<ExecuteNode> context, string error, bool retryable, DateTime? startedAt = null)
+    private Task PublishFailed(ConsumeContext<ExecuteNode> context, string error, bool retryable)
     {
         var m = context.Message;
         logger.LogWarning("Node {NodeId} attempt {Attempt} failed: {Error}", m.NodeId, m.Attempt, error);
         return context.Publish(new NodeFailed
         {
             WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = options.Value.ExecutorId,
-            Error = error, Retryable = retryable, Timestamp = Now, StartedAt = startedAt,
+            Error = error, Retryable = retryable, Timestamp = Now,
         });
     }
 

@@ -15,6 +15,7 @@ public static class ExecutorRegistration
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RunningExecutions>();
+        services.AddSingleton<NodeResultDelivery>();
         services.AddSingleton<NodeEndpoints>();
         services.AddSingleton<ExecutorInstance>();
         services.AddSingleton<ExecutorDrain>();

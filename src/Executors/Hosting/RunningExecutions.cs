@@ -4,16 +4,20 @@ namespace SagaWorkflow.Executors.Hosting;
 
 /// <summary>
 /// The attempts this process is running, by execution id: lets a redelivered copy of a running attempt be dropped
-/// instead of run twice, lets <see cref="CancelNodeConsumer"/> stop an attempt that timed out, was cancelled or was
+/// instead of run twice (and a copy of one that finished here be answered with its result instead of run again), lets <see cref="CancelNodeConsumer"/> stop an attempt that timed out, was cancelled or was
 /// reassigned, feeds the heartbeat's in-flight list, and lets a drain wait for (or hand over) what still runs.
 /// </summary>
 public sealed class RunningExecutions
 {
     private const int RememberedCancellations = 10_000;
 
+    // Fewer than cancellations: each keeps its result message, output included. A copy arrives within a broker outage
+    // or so of the finish, while a process with the default concurrency finishes a few hundred attempts at most.
+    private const int RememberedResults = 2_000;
+
     private readonly ConcurrentDictionary<string, Registration> _running = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _cancelled = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _cancelledOrder = new();
+    private readonly RecentIds<byte> _cancelled = new(RememberedCancellations);
+    private readonly RecentIds<object> _finished = new(RememberedResults);
     private readonly Lock _idleLock = new();
     private TaskCompletionSource? _idle;
 
@@ -21,10 +25,14 @@ public sealed class RunningExecutions
 
     public IReadOnlyList<string> ExecutionIds => _running.Keys.ToList();
 
-    /// <summary>Registers an attempt; null when it already runs here. Dispose the result when the attempt ends.</summary>
-    public Registration? TryStart(string executionId, CancellationToken consumeToken)
+    /// <summary>
+    /// Registers an attempt; null when it already runs here. Dispose the result when the attempt ends. Its token is
+    /// cancelled only by <see cref="Cancel"/> or <see cref="HandOverAll"/>, never by the delivery's own token: that one
+    /// is cancelled when the broker connection drops, and a broker restart is no reason to stop (or fail) user work.
+    /// </summary>
+    public Registration? TryStart(string executionId)
     {
-        var registration = new Registration(this, executionId, CancellationTokenSource.CreateLinkedTokenSource(consumeToken));
+        var registration = new Registration(this, executionId, new CancellationTokenSource());
         if (_running.TryAdd(executionId, registration))
             return registration;
         registration.DisposeToken();
@@ -37,17 +45,17 @@ public sealed class RunningExecutions
     /// </summary>
     public bool Cancel(string executionId)
     {
-        if (_cancelled.TryAdd(executionId, 0))
-        {
-            _cancelledOrder.Enqueue(executionId);
-            while (_cancelledOrder.Count > RememberedCancellations && _cancelledOrder.TryDequeue(out var oldest))
-                _cancelled.TryRemove(oldest, out _);
-        }
-
+        _cancelled.TryAdd(executionId, 0);
         return _running.TryGetValue(executionId, out var registration) && registration.TryCancel(handOver: false);
     }
 
-    public bool WasCancelled(string executionId) => _cancelled.ContainsKey(executionId);
+    public bool WasCancelled(string executionId) => _cancelled.Contains(executionId);
+
+    /// <summary>Keeps the result message of an attempt that ended here, for a copy of its command that arrives later.</summary>
+    public void Finished(string executionId, object result) => _finished.TryAdd(executionId, result);
+
+    /// <summary>The result this process already reported for <paramref name="executionId"/>, if it ran here recently.</summary>
+    public bool TryGetFinished(string executionId, out object result) => _finished.TryGet(executionId, out result);
 
     /// <summary>Cancels every running attempt as handed over (drain deadline); returns how many.</summary>
     public int HandOverAll() => _running.Values.Count(r => r.TryCancel(handOver: true));

@@ -37,7 +37,10 @@ public sealed class ExecutorStateMachine : MassTransitStateMachine<ExecutorState
                 .Schedule(HeartbeatTimeout, TimeoutMessage, TimeoutDelay)
                 .If(c => c.Message.Draining, draining => draining.TransitionTo(Draining)),
             When(Heartbeat, c => c.Message.InstanceId != c.Saga.InstanceId).Then(steps.ForeignHeartbeat),
-            When(HeartbeatTimeout.Received).ThenAsync(steps.TimedOutAsync).TransitionTo(Lost),
+            // Heartbeats missed while this orchestrator was cut off from the broker prove nothing: wait one more window.
+            When(HeartbeatTimeout.Received).IfElse(steps.MissedWhileBrokerAway,
+                grace => grace.Then(steps.GraceAfterBrokerOutage).Schedule(HeartbeatTimeout, TimeoutMessage, TimeoutDelay),
+                lost => lost.ThenAsync(steps.TimedOutAsync).TransitionTo(Lost)),
             When(Stop, c => c.Message.InstanceId == c.Saga.InstanceId).Then(steps.Stopped).Unschedule(HeartbeatTimeout).TransitionTo(Stopped),
             When(Stop, c => c.Message.InstanceId != c.Saga.InstanceId).Then(steps.ForeignStop));
 

@@ -11,7 +11,7 @@ using SagaWorkflow.Persistence.Workflows;
 namespace SagaWorkflow.Orchestrator.Executors;
 
 /// <summary>The state changes behind <see cref="ExecutorStateMachine"/>: each method handles one event for one executor row.</summary>
-public sealed class ExecutorSteps(IOptions<FailoverOptions> options, TimeProvider time, ILogger<ExecutorSteps> logger)
+public sealed class ExecutorSteps(IOptions<FailoverOptions> options, BrokerConnectionWatch broker, TimeProvider time, ILogger<ExecutorSteps> logger)
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -64,6 +64,21 @@ public sealed class ExecutorSteps(IOptions<FailoverOptions> options, TimeProvide
     public void ForeignHeartbeat(BehaviorContext<ExecutorState, ExecutorHeartbeat> context) =>
         logger.LogWarning("Heartbeat from instance {Instance:N} of executor {ExecutorId} ignored: instance {Current:N} holds that id (two processes share one executor id?)",
             context.Message.InstanceId, context.Message.ExecutorId, context.Saga.InstanceId);
+
+    /// <summary>
+    /// True when the timeout is no evidence: this orchestrator lost the broker within the timeout window or the
+    /// reconnect grace, so the executor's heartbeats may simply have had nowhere to go, or the executor has not
+    /// reconnected yet. The timeout is then re-armed (see the state machine), giving it one more window.
+    /// </summary>
+    public bool MissedWhileBrokerAway(BehaviorContext<ExecutorState, ExecutorHeartbeatTimedOut> context)
+    {
+        var window = TimeSpan.FromMilliseconds(context.Saga.HeartbeatTimeoutMs);
+        return !broker.CouldHearSince(time.GetUtcNow() - (window > options.Value.BrokerReconnectGrace ? window : options.Value.BrokerReconnectGrace));
+    }
+
+    public void GraceAfterBrokerOutage(BehaviorContext<ExecutorState, ExecutorHeartbeatTimedOut> context) =>
+        logger.LogWarning("Heartbeat timeout of executor {ExecutorId} not counted: this orchestrator reconnected to the broker at {Recovered:O}, within the reconnect grace of {Grace}; waiting one more window",
+            context.Saga.ExecutorId, broker.LastRecoveredAt, options.Value.BrokerReconnectGrace);
 
     public async Task TimedOutAsync(BehaviorContext<ExecutorState, ExecutorHeartbeatTimedOut> context)
     {

@@ -33,9 +33,12 @@ public static class OrchestratorHosting
         services.AddSingleton<FailoverSteps>();
         services.AddSingleton<WorkflowControlSteps>();
         services.AddSingleton<ExecutorSteps>();
+        services.AddSingleton<BrokerConnectionWatch>();
+        services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<BrokerConnectionWatch>());
         services.AddOptions<FailoverOptions>().BindConfiguration(FailoverOptions.Section)
-            .Validate(o => o.HeartbeatTimeoutFactor >= 1 && o.MinimumHeartbeatTimeout > TimeSpan.Zero && o.DirectoryRefresh > TimeSpan.Zero,
-                $"{FailoverOptions.Section}:HeartbeatTimeoutFactor must be 1 or more, MinimumHeartbeatTimeout and DirectoryRefresh positive")
+            .Validate(o => o.HeartbeatTimeoutFactor >= 1 && o.MinimumHeartbeatTimeout > TimeSpan.Zero && o.DirectoryRefresh > TimeSpan.Zero
+                    && o.BrokerReconnectGrace >= TimeSpan.Zero,
+                $"{FailoverOptions.Section}:HeartbeatTimeoutFactor must be 1 or more, MinimumHeartbeatTimeout and DirectoryRefresh positive, BrokerReconnectGrace not negative")
             .ValidateOnStart();
         services.AddSingleton<ExecutorDirectory>();
         services.AddSingleton<IExecutorDirectory>(sp => sp.GetRequiredService<ExecutorDirectory>());

@@ -40,6 +40,9 @@ public static class SchedulingRegistration
             q.UsePersistentStore(store =>
             {
                 store.UseSystemTextJsonSerializer();
+                // After a database outage Quartz backs off this long between tries (15 s by default): timers due in the
+                // outage (retries, deadlines, heartbeat timeouts) fire within 2 s of the database's return instead.
+                store.ConfigureStore(o => o.DbRetryInterval = TimeSpan.FromSeconds(2));
                 switch (persistence.Provider)
                 {
                     case DatabaseProvider.MySql:

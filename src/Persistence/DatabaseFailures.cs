@@ -41,14 +41,17 @@ public static class DatabaseFailures
         }
     }
 
-    /// <summary>The innermost driver or socket message, which names the cause (refused, access denied, unknown host).</summary>
-    public static string Reason(Exception exception)
+    /// <summary>
+    /// The innermost driver or socket message, which names the cause (refused, access denied, unknown host), with the
+    /// password of <paramref name="connectionString"/> masked should the driver have quoted it.
+    /// </summary>
+    public static string Reason(Exception exception, string? connectionString)
     {
         var reason = exception.Message;
         for (var e = exception.InnerException; e is not null; e = e.InnerException)
             if (e is DbException or System.Net.Sockets.SocketException)
                 reason = e.Message;
-        return reason;
+        return ConnectionStringSecrets.Redact(reason, connectionString);
     }
 
     private static bool Any(Exception exception, Func<Exception, bool> test)

@@ -35,7 +35,7 @@ public sealed class DatabaseMigrator(WorkflowDbContextFactory factory, IOptions<
             catch (Exception exception) when (DatabaseFailures.IsDatabaseFailure(exception) && !cancellationToken.IsCancellationRequested)
             {
                 var waited = Stopwatch.GetElapsedTime(started);
-                var reason = DatabaseFailures.Reason(exception);
+                var reason = DatabaseFailures.Reason(exception, settings.ConnectionString);
                 var permanent = DatabaseFailures.IsPermanent(exception);
                 if (permanent || waited >= settings.StartupTimeout)
                 {

@@ -45,7 +45,8 @@ public sealed class PersistenceOptionsValidator : IValidateOptions<PersistenceOp
         }
         catch (Exception exception) when (exception is ArgumentException or FormatException or InvalidOperationException)
         {
-            return exception.Message;
+            // A password holding an unquoted ';' is read as further keys, which the driver may name: mask it.
+            return ConnectionStringSecrets.Redact(exception.Message, options.ConnectionString);
         }
     }
 }

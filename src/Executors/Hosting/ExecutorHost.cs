@@ -33,7 +33,24 @@ public static class ExecutorHost
         ["--start-report-delay"] = true,
     };
 
+    /// <summary>Exit code of a bad setting (sysexits' EX_CONFIG, as the orchestrator uses): one line on stderr names the key.</summary>
+    public const int BadConfiguration = 78;
+
     public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            return await RunHostAsync(args);
+        }
+        catch (OptionsValidationException exception)
+        {
+            // The message names the key and never a secret (RabbitMqOptions keeps the URI out of it).
+            await Console.Error.WriteLineAsync($"error: {exception.Message}");
+            return BadConfiguration;
+        }
+    }
+
+    private static async Task<int> RunHostAsync(string[] args)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddCommandLine(args, Switches);

@@ -1,3 +1,4 @@
+using System.Security.Authentication;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 
@@ -30,10 +31,21 @@ public static class TransportConfiguration
         var rabbit = (configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions()).Resolved();
         x.UsingRabbitMq((context, cfg) =>
         {
-            cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
+            cfg.Host(rabbit.Host, (ushort)rabbit.EffectivePort, rabbit.VirtualHost, h =>
             {
                 h.Username(rabbit.Username);
                 h.Password(rabbit.Password);
+                if (rabbit.UseTls)
+                {
+                    // Certificate errors are never allowed: a broker whose certificate does not match the name or
+                    // chain to a trusted root is refused (trust a private CA through the system store).
+                    h.UseSsl(ssl =>
+                    {
+                        ssl.ServerName = rabbit.EffectiveTlsServerName;
+                        ssl.Protocol = SslProtocols.Tls12 | SslProtocols.Tls13;
+                    });
+                }
+
                 // Publisher confirms: a send completes only once the broker has the message, so the outbox's
                 // "sent after commit" means stored by the broker, not merely written to a socket.
                 h.PublisherConfirmation = true;

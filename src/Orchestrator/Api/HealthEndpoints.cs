@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Quartz;
 using SagaWorkflow.Persistence;
 
@@ -27,16 +28,16 @@ public static class HealthEndpoints
 
     public sealed record Check(string Name, string Status, string? Detail);
 
-    private static async Task<IResult> ReadyAsync(WorkflowDbContextFactory databases, IBusControl bus, ISchedulerFactory schedulers,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(WorkflowDbContextFactory databases, IOptions<PersistenceOptions> persistence, IBusControl bus,
+        ISchedulerFactory schedulers, CancellationToken cancellationToken)
     {
-        Check[] checks = [await DatabaseAsync(databases, cancellationToken), Bus(bus), await SchedulerAsync(schedulers, cancellationToken)];
+        Check[] checks = [await DatabaseAsync(databases, persistence.Value, cancellationToken), Bus(bus), await SchedulerAsync(schedulers, cancellationToken)];
         var ready = checks.All(c => c.Status == "ok");
         return Results.Json(new { status = ready ? "ready" : "not ready", checks },
             statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<Check> DatabaseAsync(WorkflowDbContextFactory databases, CancellationToken cancellationToken)
+    private static async Task<Check> DatabaseAsync(WorkflowDbContextFactory databases, PersistenceOptions persistence, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(DatabaseProbeTimeout);
@@ -50,7 +51,9 @@ public static class HealthEndpoints
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return new Check("database", "failing", ex is OperationCanceledException
-                ? $"no answer within {DatabaseProbeTimeout.TotalSeconds:0} s" : ex.GetBaseException().Message);
+                ? $"no answer within {DatabaseProbeTimeout.TotalSeconds:0} s"
+                // /ready is unauthenticated: the driver's message goes out only with the password masked.
+                : ConnectionStringSecrets.Redact(ex.GetBaseException().Message, persistence.ConnectionString));
         }
     }
 

@@ -57,6 +57,10 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             ["--capabilities", capabilities, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--executor-id", name, .. extraArgs],
             settings);
 
+    /// <summary>An executor process, not waited for: to watch it fail to reach its broker.</summary>
+    public static ServiceProcess LaunchExecutor(string name, IDictionary<string, string> settings, string capabilities) =>
+        Launch(name, "SagaWorkflow.Executors.dll", ["--capabilities", capabilities, "--executor-id", name], settings);
+
     private static async Task<ServiceProcess> StartAsync(string name, string dll, string[] args, IDictionary<string, string> settings)
     {
         var service = Launch(name, dll, args, settings);

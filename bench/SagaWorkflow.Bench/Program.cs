@@ -76,6 +76,27 @@ try
             await saga.Send(new StartWorkflow { WorkflowId = id, Definition = definition, Trigger = "bench" });
     }
 
+    if (scenario == "chaos-submit")
+    {
+        // bench/chaos.sh: three-node workflows (noop -> delay BENCH_CHAOS_DELAY_MS -> transform), submitted without waiting.
+        var delayMs = Environment.GetEnvironmentVariable("BENCH_CHAOS_DELAY_MS") ?? "3000";
+        var chain = new WorkflowDefinition
+        {
+            Name = "chaos",
+            Nodes =
+            [
+                new NodeDefinition { Id = "a", Capability = "noop" },
+                new NodeDefinition { Id = "b", Capability = "delay", DependsOn = ["a"], Input = JsonDocument.Parse($"{{\"ms\":{delayMs}}}").RootElement },
+                new NodeDefinition { Id = "c", Capability = "transform", DependsOn = ["b"], Input = JsonDocument.Parse("{\"done\":true}").RootElement },
+            ],
+        };
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (id, token) =>
+            await saga.Send(new StartWorkflow { WorkflowId = id, Definition = chain, Trigger = "bench" }, token));
+        Console.WriteLine(JsonSerializer.Serialize(new { scenario, count, submitSeconds = Math.Round(started.Elapsed.TotalSeconds, 3) }));
+        return 0;
+    }
+
     if (scenario == "S6-submit")
     {
         // Workflows that stay in flight (a ten-minute delay node): submit them all, record when each was sent, do not wait.

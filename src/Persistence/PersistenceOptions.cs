@@ -25,6 +25,22 @@ public sealed class PersistenceOptions
     /// database fail at once: waiting cannot mend them.
     /// </summary>
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// MySQL and PostgreSQL: the most connections one process opens to the database, all pools together. A quarter (at
+    /// least 2) goes to the scheduler (Quartz), the rest to the sagas, the API and the sweepers; work beyond that waits
+    /// for a free connection instead of opening another. Size the server for it: orchestrators x MaxConnections, plus
+    /// what operators and other clients need (docs/operations.md, "Connection budget").
+    /// </summary>
+    public int MaxConnections { get; set; } = DefaultMaxConnections;
+
+    public const int DefaultMaxConnections = 20;
+
+    /// <summary>The scheduler's share of <see cref="MaxConnections"/>.</summary>
+    public int SchedulerConnections => Math.Max(2, MaxConnections / 4);
+
+    /// <summary>The sagas', API's and sweepers' share of <see cref="MaxConnections"/>.</summary>
+    public int WorkflowConnections => MaxConnections - SchedulerConnections;
 }
 
 public enum DatabaseProvider

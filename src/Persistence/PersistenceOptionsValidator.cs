@@ -20,6 +20,8 @@ public sealed class PersistenceOptionsValidator : IValidateOptions<PersistenceOp
             return ValidateOptionsResult.Fail($"{Key}StartupTimeout must not be negative, not '{options.StartupTimeout}'");
         if (ConnectionStringProblem(options) is { } problem)
             return ValidateOptionsResult.Fail($"{Key}ConnectionString is not a {options.Provider} connection string: {problem}");
+        if (ConnectionBudget.Problem(options) is { } budget)
+            return ValidateOptionsResult.Fail(budget);
         if (!string.IsNullOrWhiteSpace(options.ServerVersion))
         {
             if (options.Provider != DatabaseProvider.MySql)

@@ -29,12 +29,12 @@ public sealed class WorkflowDbContextFactory
         {
             case DatabaseProvider.Postgres:
             {
-                var options = PostgresWorkflowDbContext.Options(settings.ConnectionString);
+                var options = PostgresWorkflowDbContext.Options(ConnectionBudget.ForWorkflows(settings));
                 return () => new PostgresWorkflowDbContext(options);
             }
             case DatabaseProvider.MySql:
             {
-                var options = MySqlWorkflowDbContext.Options(settings.ConnectionString, settings.ServerVersion);
+                var options = MySqlWorkflowDbContext.Options(ConnectionBudget.ForWorkflows(settings), settings.ServerVersion);
                 return () => new MySqlWorkflowDbContext(options);
             }
             default:

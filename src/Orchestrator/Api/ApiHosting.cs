@@ -20,6 +20,7 @@ public static class ApiHosting
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ServiceUnavailableHandler>();
         builder.Services.AddWorkflowMetrics();
         return builder;
     }

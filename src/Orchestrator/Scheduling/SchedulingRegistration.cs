@@ -46,11 +46,11 @@ public static class SchedulingRegistration
                 switch (persistence.Provider)
                 {
                     case DatabaseProvider.MySql:
-                        store.UseMySqlConnector(persistence.ConnectionString);
+                        store.UseMySqlConnector(ConnectionBudget.ForScheduler(persistence));
                         store.UseClustering();
                         break;
                     case DatabaseProvider.Postgres:
-                        store.UsePostgres(persistence.ConnectionString);
+                        store.UsePostgres(ConnectionBudget.ForScheduler(persistence));
                         store.UseClustering();
                         break;
                     default:

@@ -31,6 +31,10 @@ public sealed class MySqlWorkflowDbContext(DbContextOptions<MySqlWorkflowDbConte
             ? Microsoft.EntityFrameworkCore.ServerVersion.AutoDetect(connectionString)
             : Microsoft.EntityFrameworkCore.ServerVersion.Parse(serverVersion);
 
+    /// <summary><paramref name="connectionString"/> with its pool capped at <paramref name="size"/> connections.</summary>
+    internal static string WithPoolSize(string connectionString, int size) =>
+        new MySqlConnectionStringBuilder(connectionString) { MaximumPoolSize = (uint)size }.ConnectionString;
+
     /// <summary>Server, database and user of a connection string (never the password), for messages.</summary>
     internal static string Describe(string connectionString)
     {

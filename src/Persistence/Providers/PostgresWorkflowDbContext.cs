@@ -27,6 +27,10 @@ public sealed class PostgresWorkflowDbContext(DbContextOptions<PostgresWorkflowD
         return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
     }
 
+    /// <summary><paramref name="connectionString"/> with its pool capped at <paramref name="size"/> connections.</summary>
+    internal static string WithPoolSize(string connectionString, int size) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = size }.ConnectionString;
+
     /// <summary>Server, database and user of a connection string (never the password), for messages.</summary>
     internal static string Describe(string connectionString)
     {

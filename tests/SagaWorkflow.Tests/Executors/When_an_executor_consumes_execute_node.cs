@@ -18,6 +18,17 @@ public sealed class When_an_executor_consumes_execute_node
             throw new InvalidOperationException("executor bug");
     }
 
+    /// <summary>Counts its runs: a node that must not run twice.</summary>
+    private sealed class CountingExecutor : INodeExecutor
+    {
+        public int Runs;
+
+        public string Capability => "counts";
+
+        public Task<NodeExecutionResult> ExecuteAsync(NodeExecutionRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(NodeExecutionResult.Success(JsonDocument.Parse($"{{\"run\":{Interlocked.Increment(ref Runs)}}}").RootElement));
+    }
+
     private static async Task<(ServiceProvider Provider, ITestHarness Harness)> StartAsync()
     {
         var provider = new ServiceCollection()
@@ -25,6 +36,8 @@ public sealed class When_an_executor_consumes_execute_node
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddNodeExecutors()
             .AddSingleton<INodeExecutor, ThrowingExecutor>()
+            .AddSingleton<CountingExecutor>()
+            .AddSingleton<INodeExecutor>(sp => sp.GetRequiredService<CountingExecutor>())
             .AddMassTransitTestHarness(x =>
             {
                 x.AddNodeExecutorConsumers();
@@ -108,5 +121,26 @@ public sealed class When_an_executor_consumes_execute_node
         var failed = harness.Published.Select<NodeFailed>().Single(x => x.Context.Message.NodeId == "x1").Context.Message;
         Assert.True(failed.Retryable);
         Assert.Contains("executor bug", failed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_copy_of_an_attempt_that_finished_here_is_answered_with_its_result_instead_of_running_again()
+    {
+        var (provider, harness) = await StartAsync();
+        await using var _ = provider;
+        var counting = provider.GetRequiredService<CountingExecutor>();
+
+        // The copy the broker hands out again after a restart carries the same execution id.
+        await SendAsync(harness, "counts", "once");
+        Assert.True(await harness.Published.Any<NodeCompleted>(x => x.Context.Message.NodeId == "once"));
+        await SendAsync(harness, "counts", "once");
+        // Both deliveries handled, both answered (MassTransit's Take/Count wait for the second, up to the harness timeout).
+        Assert.Equal(2, await AsyncElementListExtensions.Count(AsyncElementListExtensions.Take(
+            harness.Consumed.SelectAsync<ExecuteNode>(x => x.Context.Message.NodeId == "once"), 2)));
+        Assert.Equal(2, await AsyncElementListExtensions.Count(AsyncElementListExtensions.Take(
+            harness.Published.SelectAsync<NodeCompleted>(x => x.Context.Message.NodeId == "once"), 2)));
+        Assert.Equal(1, counting.Runs);
+        Assert.All(harness.Published.Select<NodeCompleted>(x => x.Context.Message.NodeId == "once"),
+            x => Assert.Equal(1, x.Context.Message.Output!.Value.GetProperty("run").GetInt32()));
     }
 }

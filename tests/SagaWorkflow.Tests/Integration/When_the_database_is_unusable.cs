@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Net;
 
 namespace SagaWorkflow.Tests.Integration;
@@ -81,6 +83,18 @@ public sealed class When_the_database_is_unusable
         {
             // The outage lasts until the orchestrator itself reports the database failing.
             await WaitForReadyAsync(client, HttpStatusCode.ServiceUnavailable);
+            using var ready = await client.GetAsync("/ready");
+            var database = (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").EnumerateArray()
+                .Single(c => c.GetProperty("name").GetString() == "database");
+            Assert.Equal("failing", database.GetProperty("status").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(database.GetProperty("detail").GetString()));
+
+            // A client of the API learns to wait and retry, and why: not a 500 that reads like a bug.
+            using var list = await client.GetAsync("/api/v1/workflows");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, list.StatusCode);
+            Assert.NotNull(list.Headers.RetryAfter);
+            var problem = await list.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Contains("workflow store", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
         finally
         {

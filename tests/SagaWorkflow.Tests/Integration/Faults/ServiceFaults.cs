@@ -24,6 +24,10 @@ public static class ServiceFaults
         finally
         {
             await RunAsync("start", service);
+            // The test's own pooled connections died with the server; the processes under test must cope, the test
+            // process's reads of the outcome need not.
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            MySqlConnector.MySqlConnection.ClearAllPools();
         }
     }
 

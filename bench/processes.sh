@@ -205,3 +205,31 @@ print(json.dumps({"scenario": scenario + "-cpu", "seconds": seconds,
                   **{name: f"{(a[name][0] - b[name][0]) / a[name][1] / seconds:.0%}" for name in a}}))
 PY
 }
+
+# An operator's SQL client beside a benchmark (issue 13's connection budget): every 0.5 s a new session runs a query,
+# which must always get in, and reports how many sessions the benchmark's database user holds (its own included, so
+# minus one). Start before a scenario, stop after it with its name; the stop prints one JSON line.
+connection_probe_start() {
+  probe_file=$(mktemp)
+  local count_sql
+  count_sql=$(by_store "SELECT COUNT(*) FROM information_schema.processlist WHERE user = SUBSTRING_INDEX(CURRENT_USER(), '@', 1)" \
+    "SELECT count(*) FROM pg_stat_activity WHERE usename = current_user")
+  ( while :; do
+      if n=$(sql "$count_sql" 2>/dev/null); then echo "ok $((n - 1))"; else echo refused; fi
+      sleep 0.5
+    done >> "$probe_file" ) &
+  probe_pid=$!
+  disown "$probe_pid"
+}
+connection_probe_stop() {
+  kill "$probe_pid" 2>/dev/null || true
+  python3 - "$1" "$probe_file" <<'PY'
+import json, sys
+name, path = sys.argv[1:]
+rows = [l.split() for l in open(path) if l.strip()]
+held = [int(r[1]) for r in rows if r[0] == "ok"]
+print(json.dumps({"scenario": name + "-connections", "probes": len(rows), "refused": sum(1 for r in rows if r[0] == "refused"),
+                  "peakSessions": max(held, default=None), "medianSessions": sorted(held)[len(held) // 2] if held else None}))
+PY
+  rm -f "$probe_file"
+}

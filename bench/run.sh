@@ -79,7 +79,10 @@ bench_with_cpu S0 S0 "$S0_COUNT" "$CONCURRENCY"
 # 4,000 at ~230/s, the next 4,000 at ~400/s on the same processes). Its rate is reported as S1-warmup; the scenarios
 # after it measure the processes as a long-running deployment runs.
 bench_as S1-warmup S1 "$WARMUP" "$CONCURRENCY"
+# While S1 runs flat out, an operator's SQL client must still get in (the connection budget, Database__MaxConnections).
+connection_probe_start
 bench_with_cpu S1 S1 "$S1_COUNT" "$CONCURRENCY"
+connection_probe_stop S1 | tee -a "$out/results.jsonl"
 # S1 again with a second noop executor process on the same settings (the issue's "then 2 executors"); it is fresh, not
 # warmed up, which costs little (an executor's CPU is a few % of S1's). Stopped afterwards (SIGTERM: it drains and
 # exits) so the later scenarios run on the one-executor setup the table describes.
@@ -118,6 +121,9 @@ print("\n| scenario | count | seconds | rate/s | vs S0 | p50 ms | p99 ms | faile
 for r in rows:
     ratio = f'{r["ratePerSecond"] / base:.0%}' if base else "-"
     print(f'| {r["scenario"]} | {r["count"]} | {r["seconds"]} | {r["ratePerSecond"]} | {ratio} | {r["p50Ms"]} | {r["p99Ms"]} | {r["failed"]} |')
+for r in (r for r in lines if r.get("scenario", "").endswith("-connections")):
+    print(f'\n{r["scenario"][:-len("-connections")]}: an operator\'s SQL session every 0.5 s got in {r["probes"] - r["refused"]} of {r["probes"]} times; '
+          f'the benchmark\'s user held {r["medianSessions"]} sessions (median), {r["peakSessions"]} at most')
 cpu = [r for r in lines if r.get("scenario", "").endswith("-cpu")]
 if cpu:  # cpu_report's names: orchestrator, executor (executor-2), database (the store), rabbitmq, machine
     pct = lambda v: v.replace("%", " %")

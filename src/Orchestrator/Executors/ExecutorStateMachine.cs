@@ -37,9 +37,9 @@ public sealed class ExecutorStateMachine : MassTransitStateMachine<ExecutorState
                 .Schedule(HeartbeatTimeout, TimeoutMessage, TimeoutDelay)
                 .If(c => c.Message.Draining, draining => draining.TransitionTo(Draining)),
             When(Heartbeat, c => c.Message.InstanceId != c.Saga.InstanceId).Then(steps.ForeignHeartbeat),
-            // Heartbeats missed while this orchestrator was cut off from the broker prove nothing: wait one more window.
-            When(HeartbeatTimeout.Received).IfElse(steps.MissedWhileBrokerAway,
-                grace => grace.Then(steps.GraceAfterBrokerOutage).Schedule(HeartbeatTimeout, TimeoutMessage, TimeoutDelay),
+            // Heartbeats missed while this orchestrator was cut off from the broker or its database prove nothing: wait one more window.
+            When(HeartbeatTimeout.Received).IfElse(steps.MissedWhileCutOff,
+                grace => grace.Then(steps.GraceAfterOutage).Schedule(HeartbeatTimeout, TimeoutMessage, TimeoutDelay),
                 lost => lost.ThenAsync(steps.TimedOutAsync).TransitionTo(Lost)),
             When(Stop, c => c.Message.InstanceId == c.Saga.InstanceId).Then(steps.Stopped).Unschedule(HeartbeatTimeout).TransitionTo(Stopped),
             When(Stop, c => c.Message.InstanceId != c.Saga.InstanceId).Then(steps.ForeignStop));

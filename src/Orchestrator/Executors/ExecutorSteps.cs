@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SagaWorkflow.Contracts;
+using SagaWorkflow.Orchestrator.Hosting;
 using SagaWorkflow.Persistence.Sagas;
 using SagaWorkflow.Persistence.Executors;
 using SagaWorkflow.Persistence.Workflows;
@@ -66,19 +67,21 @@ public sealed class ExecutorSteps(IOptions<FailoverOptions> options, BrokerConne
             context.Message.InstanceId, context.Message.ExecutorId, context.Saga.InstanceId);
 
     /// <summary>
-    /// True when the timeout is no evidence: this orchestrator lost the broker within the timeout window or the
-    /// reconnect grace, so the executor's heartbeats may simply have had nowhere to go, or the executor has not
-    /// reconnected yet. The timeout is then re-armed (see the state machine), giving it one more window.
+    /// True when the timeout is no evidence: within the reconnect grace (or the timeout window, if longer) this
+    /// orchestrator lost the broker — the executor's heartbeats had nowhere to go, or it has not reconnected yet — or
+    /// met the database away, when heartbeats could not be recorded. The timeout is then re-armed (see the state
+    /// machine), giving the executor one more window.
     /// </summary>
-    public bool MissedWhileBrokerAway(BehaviorContext<ExecutorState, ExecutorHeartbeatTimedOut> context)
+    public bool MissedWhileCutOff(BehaviorContext<ExecutorState, ExecutorHeartbeatTimedOut> context)
     {
         var window = TimeSpan.FromMilliseconds(context.Saga.HeartbeatTimeoutMs);
-        return !broker.CouldHearSince(time.GetUtcNow() - (window > options.Value.BrokerReconnectGrace ? window : options.Value.BrokerReconnectGrace));
+        var since = time.GetUtcNow() - (window > options.Value.BrokerReconnectGrace ? window : options.Value.BrokerReconnectGrace);
+        return !broker.CouldHearSince(since) || DatabaseOutages.LastSeenAt >= since;
     }
 
-    public void GraceAfterBrokerOutage(BehaviorContext<ExecutorState, ExecutorHeartbeatTimedOut> context) =>
-        logger.LogWarning("Heartbeat timeout of executor {ExecutorId} not counted: this orchestrator reconnected to the broker at {Recovered:O}, within the reconnect grace of {Grace}; waiting one more window",
-            context.Saga.ExecutorId, broker.LastRecoveredAt, options.Value.BrokerReconnectGrace);
+    public void GraceAfterOutage(BehaviorContext<ExecutorState, ExecutorHeartbeatTimedOut> context) =>
+        logger.LogWarning("Heartbeat timeout of executor {ExecutorId} not counted: this orchestrator reconnected to the broker at {Recovered:O} or met the database away at {DatabaseAway:O}, within the grace of {Grace}; waiting one more window",
+            context.Saga.ExecutorId, broker.LastRecoveredAt, DatabaseOutages.LastSeenAt, options.Value.BrokerReconnectGrace);
 
     public async Task TimedOutAsync(BehaviorContext<ExecutorState, ExecutorHeartbeatTimedOut> context)
     {

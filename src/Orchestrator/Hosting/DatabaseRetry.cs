@@ -22,7 +22,13 @@ public static class DatabaseRetry
     {
         endpoint.UseMessageRetry(r =>
         {
-            r.Handle<Exception>(DatabaseFailures.IsOutage);
+            r.Handle<Exception>(e =>
+            {
+                if (!DatabaseFailures.IsOutage(e))
+                    return false;
+                DatabaseOutages.Seen(TimeProvider.System);
+                return true;
+            });
             r.Exponential(OutageTries, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(250));
         });
         endpoint.UseMessageRetry(r =>

@@ -93,11 +93,11 @@ public sealed class FaultRun : IAsyncDisposable
         Assert.True(errors.Count == 0, "messages in error queues: " + string.Join(", ", errors.Select(q => $"{q.Key}={q.Value.Messages}")));
     }
 
-    /// <summary>What the fault cost, for the test's output: attempts beyond the first, and redelivered runs.</summary>
+    /// <summary>What the fault cost, for the test's output: attempts beyond the first, redelivered runs, executors left Lost.</summary>
     public async Task<string> CostAsync() =>
         $"{await Environment.CountAsync("SELECT COUNT(*) FROM node_attempts WHERE attempt > 1")} later attempt(s), " +
         $"{await Environment.CountAsync("SELECT COUNT(*) FROM node_attempts WHERE redelivered_from IS NOT NULL")} redelivered to another executor, " +
-        $"{await Environment.CountAsync("SELECT COUNT(*) FROM executors WHERE lost_at IS NOT NULL")} executor(s) ever declared lost";
+        $"{await Environment.CountAsync("SELECT COUNT(*) FROM executors WHERE current_state = 'Lost'")} executor(s) Lost at the end";
 
     public async ValueTask DisposeAsync()
     {

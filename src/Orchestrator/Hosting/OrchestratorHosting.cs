@@ -72,7 +72,7 @@ public static class OrchestratorHosting
                 {
                     // Plain JSON from any AMQP client; a body that is not a StartWorkflow faults into workflow-submit_error.
                     e.ConfigureConsumeTopology = false;
-                    e.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
+                    e.AddDeserializer(new PlainSubmitSerializerFactory(), isDefault: true);
                     e.ConfigureConsumer<SubmitWorkflowConsumer>(context);
                 });
                 if (local)

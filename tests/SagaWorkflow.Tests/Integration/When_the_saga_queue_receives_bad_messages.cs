@@ -56,6 +56,8 @@ public sealed class When_the_saga_queue_receives_bad_messages
         await environment.PublishBytesAsync("workflow-submit", binary, Guid.NewGuid().ToString(), "application/octet-stream");
         await environment.PublishAsync("workflow-submit", huge, Guid.NewGuid().ToString());
         await environment.PublishAsync("workflow-submit", "{}", Guid.NewGuid().ToString());
+        await environment.PublishAsync("workflow-submit", "null", Guid.NewGuid().ToString());
+        await environment.PublishAsync("workflow-submit", "[1,2]", Guid.NewGuid().ToString());
         await environment.PublishAsync("workflow-submit", """{"definition":{"name":"","nodes":[]}}""", Guid.NewGuid().ToString());
         // Valid, but with no AMQP message_id: one names its workflow, the other lets the orchestrator choose.
         var named = Guid.NewGuid();
@@ -64,14 +66,17 @@ public sealed class When_the_saga_queue_receives_bad_messages
 
         await Shapes.WaitForFinishedAsync(environment, 2, TimeSpan.FromMinutes(1));
         await Eventually.WaitUntilAsync(
-            async () => (await environment.QueuesAsync()).GetValueOrDefault("workflow-submit_error").Messages == 5,
+            async () => (await environment.QueuesAsync()).GetValueOrDefault("workflow-submit_error").Messages == 7,
             TimeSpan.FromMinutes(1),
             async () => string.Join(", ", (await environment.QueuesAsync()).Select(q => $"{q.Key}: {q.Value.Messages}")));
 
-        var reasons = (await environment.GetMessagesAsync("workflow-submit_error", 5))
+        var reasons = (await environment.GetMessagesAsync("workflow-submit_error", 7))
             .Select(m => m.GetProperty("properties").GetProperty("headers").TryGetProperty("MT-Fault-Message", out var r) ? r.GetString() ?? "" : "")
             .ToList();
         Assert.All(reasons, r => Assert.False(string.IsNullOrWhiteSpace(r), string.Join(" | ", reasons)));
+        Assert.Contains(reasons, r => r.Contains("The message body is empty", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.Contains("is an invalid start of a value", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.Contains("could not be converted to SagaWorkflow.Contracts.StartWorkflow", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.Contains("Orchestrator:MaxSubmitBytes", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.Contains("names no definition", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.Contains("missing_name", StringComparison.Ordinal) && r.Contains("empty_workflow", StringComparison.Ordinal));

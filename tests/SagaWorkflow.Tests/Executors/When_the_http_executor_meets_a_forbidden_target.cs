@@ -50,6 +50,8 @@ public sealed class When_the_http_executor_meets_a_forbidden_target
     [InlineData("http://[fe80::1]:9/", "fe80::1", "link-local")]
     [InlineData("http://0.0.0.0:9/", "0.0.0.0", "'this host'")]
     [InlineData("http://[::ffff:127.0.0.1]:9/", "127.0.0.1", "loopback")]
+    [InlineData("http://2130706433:9/", "127.0.0.1", "loopback")]
+    [InlineData("http://0x7f.0.0.1:9/", "127.0.0.1", "loopback")]
     public async Task Metadata_link_local_and_unspecified_addresses_are_refused_by_default(string url, string address, string why)
     {
         var result = await CallAsync(HttpTargetPolicy.Default, url);

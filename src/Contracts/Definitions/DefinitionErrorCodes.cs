@@ -25,6 +25,9 @@ public static class DefinitionErrorCodes
     public const string DuplicateDependency = "duplicate_dependency";
     public const string Cycle = "cycle";
     public const string InputTooLarge = "input_too_large";
+
+    /// <summary>A node's input nests deeper than the messages that carry it can (64 levels, envelope included).</summary>
+    public const string InputTooDeep = "input_too_deep";
     public const string InvalidRetry = "invalid_retry";
     public const string InvalidTimeout = "invalid_timeout";
     public const string InvalidTarget = "invalid_target";

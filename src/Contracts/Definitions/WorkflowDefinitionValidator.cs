@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using static SagaWorkflow.Contracts.Definitions.DefinitionErrorCodes;
 
@@ -11,6 +14,13 @@ public static partial class WorkflowDefinitionValidator
 {
     public const int MaxNodes = 10_000;
     public const int MaxInputBytes = 256 * 1024;
+
+    /// <summary>
+    /// Deepest nesting of a node's input. A message carries the input a few levels down (envelope, definition, node), and
+    /// System.Text.Json reads and writes at most 64 levels: a deeper input would be accepted here and then fail to
+    /// serialize when the run is started or the node dispatched.
+    /// </summary>
+    public const int MaxInputDepth = 32;
     public const int MaxAttemptsLimit = 100;
 
     public static IReadOnlyList<DefinitionError> Validate(WorkflowDefinition? definition)
@@ -89,14 +99,43 @@ public static partial class WorkflowDefinitionValidator
                 errors.Add(new(UnknownDependency, id, $"depends on '{dependency}', which is not a node of this workflow"));
         }
 
-        var inputBytes = node.Input is { } input ? System.Text.Encoding.UTF8.GetByteCount(input.GetRawText()) : 0;
-        if (inputBytes > MaxInputBytes)
-            errors.Add(new(InputTooLarge, id, $"input is {inputBytes} bytes; at most {MaxInputBytes} are allowed"));
+        if (node.Input is { } input)
+            CheckInput(input, id, errors);
         if (node.Timeout is { } timeout && timeout <= TimeSpan.Zero)
             errors.Add(new(InvalidTimeout, id, $"timeout must be positive, not {timeout}"));
         if (node.Retry is { } retry)
             CheckRetry(retry, id, errors);
         CheckTargeting(node, id, errors);
+    }
+
+    private static void CheckInput(JsonElement input, string? id, List<DefinitionError> errors)
+    {
+        var (bytes, depth) = MeasureInput(input);
+        if (bytes > MaxInputBytes)
+            errors.Add(new(InputTooLarge, id, $"input is {bytes} bytes (as compact JSON); at most {MaxInputBytes} are allowed"));
+        if (depth > MaxInputDepth)
+            errors.Add(new(InputTooDeep, id, $"input is nested {depth} levels deep; at most {MaxInputDepth} are allowed"));
+    }
+
+    /// <summary>
+    /// The input's size written as compact JSON, and its nesting depth. The raw text would make the verdict depend on
+    /// formatting: the API sees the client's text, the saga the text of the message envelope (indented differently), so a
+    /// definition accepted by one could be rejected by the other.
+    /// </summary>
+    public static (long Bytes, int Depth) MeasureInput(JsonElement input)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true }))
+            input.WriteTo(writer);
+        var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = 256 });
+        var depth = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                depth = Math.Max(depth, reader.CurrentDepth + 1);
+        }
+
+        return (buffer.WrittenCount, depth);
     }
 
     private static void CheckTargeting(NodeDefinition node, string? id, List<DefinitionError> errors)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -8,17 +9,30 @@ namespace SagaWorkflow.Executors.BuiltIn;
 /// <summary>
 /// <c>http</c>: one request per attempt. Sends the execution id as <c>Idempotency-Key</c> and <c>X-Fencing-Token</c> so
 /// the target can de-duplicate and reject stale writers. 2xx succeeds; 4xx (but 408 and 429) is not retryable;
-/// 5xx, 408, 429, timeouts and connection errors are.
+/// 5xx, 408, 429, timeouts and connection errors are. A target refused by <see cref="HttpTargetPolicy"/> is not retryable.
 /// </summary>
 public sealed class HttpExecutor : INodeExecutor, IDisposable
 {
     private const int BodyExcerptLength = 500;
+    private readonly HttpTargetPolicy _policy;
+    private readonly HttpClient _client;
 
-    // One client for the process: sockets are pooled, and connections are recycled so DNS changes are seen.
-    private readonly HttpClient _client = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+    public HttpExecutor(HttpTargetPolicy policy)
     {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+        _policy = policy;
+        // One client for the process: sockets are pooled, and connections are recycled so DNS changes are seen.
+        _client = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            // Every connection, redirects included, is opened here after its address passed the policy.
+            ConnectCallback = ConnectAsync,
+            // Through a proxy the policy would only ever see the proxy's address, never the target's.
+            UseProxy = false,
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
 
     public string Capability => "http";
 
@@ -46,6 +60,10 @@ public sealed class HttpExecutor : INodeExecutor, IDisposable
         {
             return NodeExecutionResult.Failure($"{input.Method} {input.Url} timed out after {input.Timeout}", retryable: true);
         }
+        catch (HttpRequestException ex) when (ex.InnerException is HttpTargetRefusedException refused)
+        {
+            return NodeExecutionResult.Failure($"{input.Method} {input.Url} refused: {refused.Message}", retryable: false);
+        }
         catch (HttpRequestException ex)
         {
             return NodeExecutionResult.Failure($"{input.Method} {input.Url} failed: {ex.Message}", retryable: true);
@@ -53,6 +71,34 @@ public sealed class HttpExecutor : INodeExecutor, IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// Resolves the host, refuses the connection if any of its addresses is refused (a name that mixes inside and outside
+    /// addresses is how DNS rebinding gets in), then connects to exactly the addresses checked.
+    /// </summary>
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal]
+            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        foreach (var address in addresses)
+        {
+            if (_policy.Refusal(address) is { } reason)
+                throw new HttpTargetRefusedException(host.Trim('[', ']'), address, reason);
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     private static HttpRequestMessage BuildRequest(HttpNodeInput input, string executionId)
     {

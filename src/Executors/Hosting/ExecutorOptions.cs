@@ -38,6 +38,9 @@ public sealed class ExecutorOptions
     /// </summary>
     public TimeSpan StartReportDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Addresses the <c>http</c> executor may call (<c>Executor:Http:Allow</c>, <c>Executor:Http:Deny</c>).</summary>
+    public BuiltIn.HttpTargetOptions Http { get; set; } = new();
+
     /// <summary>True when <see cref="ExecutorId"/> was chosen by configuration: only then does the process consume its own queue.</summary>
     public bool HasStableId => ExecutorId != DefaultExecutorId;
 

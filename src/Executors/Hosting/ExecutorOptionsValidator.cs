@@ -20,6 +20,7 @@ public sealed class ExecutorOptionsValidator(IEnumerable<INodeExecutor> executor
             failures.Add($"{ExecutorOptions.Section}:ShutdownDrainDeadline must not be negative, not {options.ShutdownDrainDeadline}");
         foreach (var pool in ExecutorRegistration.NamedPools(options).Where(p => !System.Text.RegularExpressions.Regex.IsMatch(p, "^[a-z0-9_-]{1,50}$")))
             failures.Add($"{ExecutorOptions.Section}:Pools names '{pool}'; a pool is 1-50 lower-case letters, digits, '-' or '_'");
+        failures.AddRange(BuiltIn.HttpTargetPolicy.Problems(options.Http));
         var known = executors.Select(e => e.Capability).ToHashSet(StringComparer.Ordinal);
         foreach (var capability in ExecutorRegistration.NamedCapabilities(options).Where(c => !known.Contains(c)))
             failures.Add($"{ExecutorOptions.Section}:Capabilities names '{capability}', which no executor here provides (known: {string.Join(", ", known.Order())})");

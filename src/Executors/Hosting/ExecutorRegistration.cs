@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,10 @@ public static class ExecutorRegistration
         services.AddSingleton<INodeExecutor, NoopExecutor>();
         services.AddSingleton<INodeExecutor, DelayExecutor>();
         services.AddSingleton<INodeExecutor, TransformExecutor>();
+        // Bound from configuration, not from IOptions<ExecutorOptions>: validating those options resolves the executors, this
+        // one included, so reading them here would go round in a circle. The validator still checks these entries at start.
+        services.AddSingleton(sp => new HttpTargetPolicy(
+            sp.GetRequiredService<IConfiguration>().GetSection(HttpTargetOptions.Section).Get<HttpTargetOptions>() ?? new HttpTargetOptions()));
         services.AddSingleton<INodeExecutor, HttpExecutor>();
         services.AddOptions<ExecutorOptions>()
             .BindConfiguration(ExecutorOptions.Section)

@@ -6,47 +6,50 @@ namespace SagaWorkflow.Orchestrator.Api;
 /// <summary>Reads request bodies ourselves so a malformed one gets a problem that says where it is wrong.</summary>
 public static class RequestJson
 {
+    /// <summary>JSON nests at most this deep in a body; deeper text is refused while it is parsed, before any of it is used.</summary>
+    public const int MaxDepth = 64;
+
     /// <summary>For endpoints whose body is optional: an absent or empty body (with or without Content-Length) is no body.</summary>
     public static async Task<(JsonDocument? Body, IResult? Problem)> ReadOptionalObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength == 0)
             return (null, null);
-        var buffer = new MemoryStream();
-        try
-        {
-            await request.Body.CopyToAsync(buffer, cancellationToken);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, "Payload too large", ex.Message));
-        }
-
-        if (buffer.Length == 0)
-            return (null, null);
-        buffer.Position = 0;
-        request.Body = buffer;
-        return await ReadObjectAsync(request, cancellationToken);
+        var (bytes, problem) = await RequestBody.ReadAsync(request, cancellationToken);
+        if (problem is not null || bytes!.Length == 0)
+            return (null, problem);
+        return Parse(request, bytes);
     }
 
     public static async Task<(JsonDocument? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
-            && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
-            return (null, ApiProblems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-                $"Send the body as application/json; got '{type}'."));
+        // The media type is checked first, so a client sending the wrong kind of body is told so without uploading it.
+        if (RequestBody.UnsupportedMediaType(request.ContentType) is { } unsupported)
+            return (null, unsupported);
+        var (bytes, problem) = await RequestBody.ReadAsync(request, cancellationToken);
+        return problem is not null ? (null, problem) : Parse(request, bytes!);
+    }
+
+    private static (JsonDocument? Body, IResult? Problem) Parse(HttpRequest request, byte[] bytes)
+    {
+        var problem = RequestBody.UnsupportedMediaType(request.ContentType) ?? RequestBody.NotUtf8(bytes);
+        if (problem is not null)
+            return (null, problem);
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true },
-                cancellationToken);
+            // From a stream, so a UTF-8 byte order mark is skipped.
+            document = JsonDocument.Parse(new MemoryStream(bytes, writable: false),
+                new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = MaxDepth });
+        }
+        // The reader says "The maximum configured depth of 64 has been exceeded"; other errors mention depth too (truncated text).
+        catch (JsonException ex) when (ex.Message.Contains($"depth of {MaxDepth}", StringComparison.Ordinal))
+        {
+            return (null, ApiProblems.BadRequest(
+                $"The body nests objects and arrays deeper than {MaxDepth} levels (at byte {ex.BytePositionInLine} of line {ex.LineNumber + 1}); no request here needs that many."));
         }
         catch (JsonException ex)
         {
             return (null, ApiProblems.BadRequest($"The body is not valid JSON: {ex.Message}"));
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, "Payload too large", ex.Message));
         }
 
         var kind = document.RootElement.ValueKind;

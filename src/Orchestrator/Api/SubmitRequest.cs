@@ -22,6 +22,9 @@ public sealed record SubmitRequest(Guid Id, JsonElement? Input, WorkflowDefiniti
         problems.AddRange(RequestJson.UnknownProperties(root, Takes, "id", "definition", "definitionName", "definitionVersion", "input"));
         var id = IdOf(root, problems);
         JsonElement? input = root.TryGetProperty("input", out var inputElement) && inputElement.ValueKind != JsonValueKind.Null ? inputElement.Clone() : null;
+        // The run's input travels inside StartWorkflow and every ExecuteNode: nested too deep, those could not be serialized.
+        if (input is { } given && WorkflowDefinitionValidator.MeasureInput(given).Depth is var depth && depth > WorkflowDefinitionValidator.MaxInputDepth)
+            problems.Add(new RequestProblem("input", $"'input' is nested {depth} levels deep; at most {WorkflowDefinitionValidator.MaxInputDepth} are allowed."));
         definitionErrors = [];
 
         var inline = root.TryGetProperty("definition", out var definitionElement);

@@ -46,8 +46,8 @@ public static class OrchestratorHosting
         services.AddWorkflowPersistence();
         services.AddOptions<OrchestratorOptions>().BindConfiguration(OrchestratorOptions.Section)
             .Validate(o => o.RedispatchAfter > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero && o.RetryGrace > TimeSpan.Zero
-                    && o.LostExecutorGrace > TimeSpan.Zero,
-                $"{OrchestratorOptions.Section}:RedispatchAfter, :RetryGrace, :LostExecutorGrace and :SweepInterval must be positive")
+                    && o.LostExecutorGrace > TimeSpan.Zero && o.MaxSubmitBytes > 0,
+                $"{OrchestratorOptions.Section}:RedispatchAfter, :RetryGrace, :LostExecutorGrace, :SweepInterval and :MaxSubmitBytes must be positive")
             .ValidateOnStart();
         services.AddHostedService<StaleDispatchSweeper>();
         services.AddWorkflowScheduling(builder.Configuration);
@@ -75,7 +75,7 @@ public static class OrchestratorHosting
                 {
                     // Plain JSON from any AMQP client; a body that is not a StartWorkflow faults into workflow-submit_error.
                     e.ConfigureConsumeTopology = false;
-                    e.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
+                    e.AddDeserializer(new PlainSubmitSerializerFactory(), isDefault: true);
                     e.ConfigureConsumer<SubmitWorkflowConsumer>(context);
                 });
                 if (local)

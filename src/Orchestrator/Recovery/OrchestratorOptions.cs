@@ -26,4 +26,10 @@ public sealed class OrchestratorOptions
 
     /// <summary>How often the sweeper looks for such nodes.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Largest plain-JSON message <c>workflow-submit</c> takes; a bigger one goes to <c>workflow-submit_error</c> with the
+    /// reason. The same default as the API's body limit, so both doors take the same workflows.
+    /// </summary>
+    public long MaxSubmitBytes { get; set; } = 1024 * 1024;
 }

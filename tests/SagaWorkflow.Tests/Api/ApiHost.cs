@@ -26,6 +26,9 @@ public class ApiHost : IAsyncLifetime
     /// <summary>A subclass turns this on to test the locked-down read mode.</summary>
     protected virtual bool ReadsRequireKey => false;
 
+    /// <summary>Small by default, so tests of the limit need no large bodies; a subclass raises it for large valid ones.</summary>
+    protected virtual long MaxRequestBytes => 65536;
+
     public HttpClient Anonymous { get; private set; } = null!;
     public HttpClient Admin { get; private set; } = null!;
     public HttpClient Reader { get; private set; } = null!;
@@ -44,7 +47,9 @@ public class ApiHost : IAsyncLifetime
             ["Api:Keys:1:Name"] = "dashboard",
             ["Api:Keys:1:Key"] = ReadKey,
             ["Api:Keys:1:Role"] = "read",
-            ["Api:MaxRequestBytes"] = "65536",
+            ["Api:MaxRequestBytes"] = MaxRequestBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The in-process http executor calls test servers on loopback, which its target policy refuses unless allowed.
+            ["Executor:Http:Allow:0"] = "127.0.0.0/8",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Api:ReadsRequireKey"] = ReadsRequireKey ? "true" : "false",
         });

@@ -95,6 +95,31 @@ public sealed class When_validating_a_definition
     }
 
     [Fact]
+    public void Input_size_does_not_depend_on_how_the_json_is_formatted()
+    {
+        // Regression: the API measured the client's compact text and the saga the indented text of the message envelope,
+        // so an input just under the limit was accepted with 202 and then rejected by the saga.
+        var value = new string('x', WorkflowDefinitionValidator.MaxInputBytes - 10);
+        var compact = JsonDocument.Parse("{\"x\":\"" + value + "\"}").RootElement;
+        var indented = JsonDocument.Parse("{\n                    \"x\"  :  \"" + value + "\"\n                }").RootElement;
+
+        Assert.Empty(Errors(Workflow(Node("a") with { Input = compact })));
+        Assert.Empty(Errors(Workflow(Node("a") with { Input = indented })));
+    }
+
+    [Theory]
+    [InlineData(WorkflowDefinitionValidator.MaxInputDepth, false)]
+    [InlineData(WorkflowDefinitionValidator.MaxInputDepth + 1, true)]
+    public void Node_input_nests_at_most_32_levels_so_every_message_carrying_it_can_be_serialized(int depth, bool rejected)
+    {
+        var input = JsonDocument.Parse(new string('[', depth) + new string(']', depth)).RootElement;
+
+        var errors = Errors(Workflow(Node("deep") with { Input = input }));
+
+        Assert.Equal(rejected, errors.Any(e => e is { Code: InputTooDeep, NodeId: "deep" } && e.Message.Contains($"{depth} levels", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Retry_and_timeout_values_out_of_range_are_reported()
     {
         var node = Node("r") with

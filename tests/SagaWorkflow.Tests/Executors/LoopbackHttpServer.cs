@@ -4,7 +4,10 @@ using System.Text;
 
 namespace SagaWorkflow.Tests.Executors;
 
-/// <summary>A real HTTP server on 127.0.0.1 and a free port, answering every request with a scripted response and recording what it got.</summary>
+/// <summary>
+/// A real HTTP server on 127.0.0.1 and a free port, answering every request with a scripted response and recording what
+/// it got. A 3xx answer's body is its <c>Location</c>, so a script can redirect.
+/// </summary>
 public sealed class LoopbackHttpServer : IDisposable
 {
     private readonly HttpListener _listener = new();
@@ -48,6 +51,8 @@ public sealed class LoopbackHttpServer : IDisposable
             var (status, text, contentType) = _respond(context.Request);
             context.Response.StatusCode = status;
             context.Response.ContentType = contentType;
+            if (status is >= 300 and < 400)
+                context.Response.RedirectLocation = text;
             var bytes = Encoding.UTF8.GetBytes(text);
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();

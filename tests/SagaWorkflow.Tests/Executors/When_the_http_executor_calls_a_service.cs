@@ -6,6 +6,9 @@ namespace SagaWorkflow.Tests.Executors;
 
 public sealed class When_the_http_executor_calls_a_service
 {
+    // The test server listens on loopback, which the executor refuses unless it is allowed explicitly.
+    private static readonly HttpTargetPolicy LoopbackAllowed = new(new HttpTargetOptions { Allow = ["127.0.0.0/8"] });
+
     private static NodeExecutionRequest Request(object input, string executionId = "wf/node/3") =>
         new(Guid.NewGuid(), "node", 3, executionId, JsonSerializer.SerializeToElement(input), new Dictionary<string, JsonElement>(), null);
 
@@ -13,7 +16,7 @@ public sealed class When_the_http_executor_calls_a_service
     public async Task A_2xx_answer_succeeds_with_status_and_parsed_json_body()
     {
         using var server = new LoopbackHttpServer(_ => (201, """{"id":7}""", "application/json"));
-        using var executor = new HttpExecutor();
+        using var executor = new HttpExecutor(LoopbackAllowed);
 
         var result = await executor.ExecuteAsync(Request(new { method = "POST", url = server.BaseUrl + "orders", body = new { qty = 2 } }), CancellationToken.None);
 
@@ -29,7 +32,7 @@ public sealed class When_the_http_executor_calls_a_service
     public async Task The_execution_id_is_sent_as_idempotency_key_and_fencing_token()
     {
         using var server = new LoopbackHttpServer(_ => (200, "ok", "text/plain"));
-        using var executor = new HttpExecutor();
+        using var executor = new HttpExecutor(LoopbackAllowed);
 
         await executor.ExecuteAsync(Request(new { url = server.BaseUrl, headers = new { X_Custom = "1" } }, "wf-1/charge/2"), CancellationToken.None);
 
@@ -43,7 +46,7 @@ public sealed class When_the_http_executor_calls_a_service
     public async Task A_5xx_answer_is_a_retryable_failure_with_status_and_body_excerpt()
     {
         using var server = new LoopbackHttpServer(_ => (503, "down for maintenance " + new string('x', 2000), "text/plain"));
-        using var executor = new HttpExecutor();
+        using var executor = new HttpExecutor(LoopbackAllowed);
 
         var result = await executor.ExecuteAsync(Request(new { url = server.BaseUrl }), CancellationToken.None);
 
@@ -62,7 +65,7 @@ public sealed class When_the_http_executor_calls_a_service
     public async Task A_4xx_answer_is_retryable_only_for_timeouts_and_throttling(int status, bool retryable)
     {
         using var server = new LoopbackHttpServer(_ => (status, "no", "text/plain"));
-        using var executor = new HttpExecutor();
+        using var executor = new HttpExecutor(LoopbackAllowed);
 
         var result = await executor.ExecuteAsync(Request(new { url = server.BaseUrl }), CancellationToken.None);
 
@@ -73,7 +76,7 @@ public sealed class When_the_http_executor_calls_a_service
     [Fact]
     public async Task A_refused_connection_is_a_retryable_failure()
     {
-        using var executor = new HttpExecutor();
+        using var executor = new HttpExecutor(LoopbackAllowed);
 
         var result = await executor.ExecuteAsync(Request(new { url = "http://127.0.0.1:9/", timeout = 2000 }), CancellationToken.None);
 
@@ -88,7 +91,7 @@ public sealed class When_the_http_executor_calls_a_service
     [InlineData("\"just a string\"")]
     public async Task Bad_input_is_a_non_retryable_failure_naming_the_field(string input)
     {
-        using var executor = new HttpExecutor();
+        using var executor = new HttpExecutor(LoopbackAllowed);
         var request = new NodeExecutionRequest(Guid.NewGuid(), "n", 1, "x", JsonDocument.Parse(input).RootElement, new Dictionary<string, JsonElement>(), null);
 
         var result = await executor.ExecuteAsync(request, CancellationToken.None);

@@ -74,13 +74,20 @@ public sealed class IntegrationEnvironment : IAsyncDisposable
     }
 
     /// <summary>Publishes a raw AMQP message through the management API, as a non-.NET client would.</summary>
-    public async Task PublishAsync(string exchange, string body, string? messageId = null, string contentType = "application/json")
+    public Task PublishAsync(string exchange, string body, string? messageId = null, string contentType = "application/json") =>
+        PublishAsync(exchange, body, "string", messageId, contentType);
+
+    /// <summary>Publishes raw bytes (any, not only text) through the management API.</summary>
+    public Task PublishBytesAsync(string exchange, byte[] body, string? messageId, string contentType) =>
+        PublishAsync(exchange, Convert.ToBase64String(body), "base64", messageId, contentType);
+
+    private async Task PublishAsync(string exchange, string payload, string encoding, string? messageId, string contentType)
     {
         var properties = new Dictionary<string, object> { ["content_type"] = contentType, ["delivery_mode"] = 2 };
         if (messageId is not null)
             properties["message_id"] = messageId;
         var response = await Management.PostAsJsonAsync($"api/exchanges/{Uri.EscapeDataString(VirtualHost)}/{exchange}/publish",
-            new { properties, routing_key = "", payload = body, payload_encoding = "string" });
+            new { properties, routing_key = "", payload, payload_encoding = encoding });
         response.EnsureSuccessStatusCode();
         var routed = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(routed.GetProperty("routed").GetBoolean(), $"message to {exchange} was not routed");

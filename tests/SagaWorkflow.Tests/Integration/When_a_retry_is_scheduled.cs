@@ -12,6 +12,8 @@ public sealed class When_a_retry_is_scheduled
         using var target = new LoopbackHttpServer(_ => Interlocked.Increment(ref calls) == 1 ? (503, "first call fails", "text/plain") : (200, "{}", "application/json"));
         await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
+        // The http node calls a loopback address, which the executor refuses unless it is allowed.
+        settings["Executor__Http__Allow__0"] = "127.0.0.0/8";
         await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "http", concurrency: 2);
         // Owned by the test to the end, so a failure before the kill does not leave it running.
         await using var first = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);

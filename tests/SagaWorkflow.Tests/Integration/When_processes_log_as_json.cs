@@ -11,6 +11,8 @@ public sealed class When_processes_log_as_json
     {
         await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
+        // The http node calls a loopback address, which the executor refuses unless it is allowed.
+        settings["Executor__Http__Allow__0"] = "127.0.0.0/8";
         settings["Logging__Console__FormatterName"] = "json";
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var executor = await ServiceProcess.ExecutorAsync("executor-json", settings, "http", concurrency: 1);

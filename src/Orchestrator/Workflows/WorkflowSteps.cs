@@ -221,7 +221,9 @@ public sealed class WorkflowSteps(TimeProvider time, IExecutorDirectory director
     internal async Task SupersedeAndRedispatchAsync(BehaviorContext<WorkflowState> context, WorkflowNodeState node, string outcome, string reason)
     {
         await NodeTimeouts.DisarmAsync(context, node);
-        if (outcome != AttemptOutcomes.NeverStarted && outcome != AttemptOutcomes.HandedOver)
+        // A handed-over attempt has stopped already. Any other may still run, or (never started) still sit in its queue
+        // behind a backlog: executors remember the cancellation and skip that copy unrun when it reaches them.
+        if (outcome != AttemptOutcomes.HandedOver)
             await NodeTimeouts.CancelOnExecutorsAsync(context, node, reason);
         await NodeAttemptLog.SupersededAsync(context, node.WorkflowId, node.NodeId, node.Attempt, outcome, reason, Now);
         node.MaxAttempts++;

@@ -51,6 +51,44 @@ public sealed class When_the_sweeper_looks_for_lost_work
         Assert.Equal(2, found.Count);
     }
 
+    [Theory, Providers]
+    public async Task A_node_behind_a_moving_backlog_is_left_alone_but_one_passed_by_a_later_node_or_in_an_idle_queue_is_found(DatabaseProvider provider)
+    {
+        await using var database = await ScratchDatabase.CreateAsync(provider);
+        _factory = database.Factory;
+        var cutoff = Now.AddMinutes(-2);
+        // Queue "busy": work dispatched 10 minutes ago still starting now (a backlog, first in first out). The node
+        // dispatched 5 minutes ago waits its turn; nothing dispatched after it has started.
+        await AddNodeAsync("busy", NodeStatus.Running, dispatched: Now.AddMinutes(-10), started: Now.AddSeconds(-1));
+        var queued = await AddNodeAsync("busy", NodeStatus.Dispatched, dispatched: Now.AddMinutes(-5));
+        // Queue "passed": a node dispatched after the stale one has started, so the stale one's command is gone.
+        var passed = await AddNodeAsync("passed", NodeStatus.Dispatched, dispatched: Now.AddMinutes(-5));
+        await AddNodeAsync("passed", NodeStatus.Succeeded, dispatched: Now.AddMinutes(-4), started: Now.AddMinutes(-4));
+        // Queue "idle": nothing started there for longer than the cutoff, so the node is not waiting behind anything.
+        await AddNodeAsync("idle", NodeStatus.Succeeded, dispatched: Now.AddMinutes(-30), started: Now.AddMinutes(-30));
+        var idle = await AddNodeAsync("idle", NodeStatus.Dispatched, dispatched: Now.AddMinutes(-5));
+
+        await using var db = _factory.Create();
+        var found = await StaleDispatchSweeper.StaleDispatchesAsync(db, cutoff, CancellationToken.None);
+
+        Assert.Equal(new[] { passed, idle }.Order(), found.Select(r => r.WorkflowId).Order());
+        Assert.DoesNotContain(found, r => r.WorkflowId == queued);
+    }
+
+    private async Task<Guid> AddNodeAsync(string capability, NodeStatus state, DateTime dispatched, DateTime? started = null)
+    {
+        await using var db = _factory.Create();
+        var workflow = new WorkflowState
+        {
+            CorrelationId = Guid.NewGuid(), CurrentState = "Running", DefinitionName = "w", DefinitionVersion = 1, DefinitionJson = "{}",
+            CreatedAt = Now, UpdatedAt = Now, Version = 1,
+            Nodes = [new() { NodeId = "n", Ordinal = 0, Capability = capability, State = state, Attempt = 1, MaxAttempts = 3, DispatchedAt = dispatched, StartedAt = started }],
+        };
+        db.Workflows.Add(workflow);
+        await db.SaveChangesAsync();
+        return workflow.CorrelationId;
+    }
+
     private async Task AddExecutorAsync(string id, string state, DateTime? at)
     {
         await using var db = _factory.Create();

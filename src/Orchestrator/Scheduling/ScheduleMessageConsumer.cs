@@ -40,9 +40,28 @@ public sealed class ScheduleMessageConsumer(ISchedulerFactory schedulerFactory) 
         await scheduler.ScheduleJob(job, trigger, ScheduleJobOptions.Replacing, context.CancellationToken);
     }
 
+    /// <summary>
+    /// Idempotent: a timer already gone (fired, or cancelled before) is fine. Quartz's DeleteJob lists the job's
+    /// triggers and then unschedules each, and throws when one vanished in between — the timer fired meanwhile, or a
+    /// cluster member recovering a dead one's jobs removed it (seen in bench/chaos.sh after kill -9 of an orchestrator:
+    /// "Unable to unschedule trigger ... while deleting job", in scheduler_error). Then it looks again.
+    /// </summary>
     public async Task Consume(ConsumeContext<CancelScheduledMessage> context)
     {
         var scheduler = await schedulerFactory.GetScheduler(context.CancellationToken);
-        await scheduler.DeleteJob(new JobKey(context.Message.TokenId.ToString("D"), Group), context.CancellationToken);
+        var key = new JobKey(context.Message.TokenId.ToString("D"), Group);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await scheduler.DeleteJob(key, context.CancellationToken);
+                return;
+            }
+            catch (SchedulerException) when (attempt < 3)
+            {
+                if (!await scheduler.CheckExists(key, context.CancellationToken))
+                    return;
+            }
+        }
     }
 }

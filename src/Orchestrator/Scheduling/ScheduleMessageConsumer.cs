@@ -59,7 +59,7 @@ public sealed class ScheduleMessageConsumer(ISchedulerFactory schedulerFactory) 
             }
             catch (SchedulerException) when (attempt < 3)
             {
-                if (!await scheduler.CheckExists(key, context.CancellationToken))
+                if (!await scheduler.Exists(key, context.CancellationToken))
                     return;
             }
         }

@@ -61,7 +61,8 @@ public sealed class When_routine_faults_strike_under_load(ITestOutputHelper outp
     public async Task A_broker_restart_a_database_restart_and_an_orchestrator_kill_in_one_run_fail_no_workflow(Store store)
     {
         await using var run = await FaultRun.StartAsync(store);
-        await run.SubmitAsync(45, delayMs: LongNodeMs);
+        // Twice the executors' 48 slots: a second wave still runs when the later faults strike.
+        await run.SubmitAsync(96, delayMs: LongNodeMs);
         await run.WaitForRunningAsync(10);
         await ServiceFaults.RestartAsync(ServiceFaults.Broker, Outage);
         await run.WaitForProgressAsync(5);

@@ -20,13 +20,14 @@ public sealed class ServiceUnavailableHandler(IOptions<PersistenceOptions> persi
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         string detail;
-        if (DatabaseFailures.IsOutage(exception) || TimedOut(exception))
+        // A pool with every connection busy, or a server too slow to answer, gets the same advice: wait and retry.
+        if (DatabaseFailures.IsOutage(exception) || InChain(exception, e => e is TimeoutException))
         {
             var settings = persistence.Value;
             detail = $"The workflow store ({DatabaseFailures.Where(settings)}) cannot be used right now: "
                 + $"{DatabaseFailures.Reason(exception, settings.ConnectionString)}. Nothing was changed; retry in a few seconds, and see /ready.";
         }
-        else if (Broken(exception))
+        else if (InChain(exception, e => e is ConnectionException || e.GetType().Namespace == "RabbitMQ.Client.Exceptions"))
             detail = $"The message broker cannot be reached right now: {exception.GetBaseException().Message}. Nothing was sent; retry in a few seconds, and see /ready.";
         else
             return false;
@@ -38,19 +39,10 @@ public sealed class ServiceUnavailableHandler(IOptions<PersistenceOptions> persi
         return true;
     }
 
-    // A pool with every connection busy, or a server too slow to answer: the same advice, wait and retry.
-    private static bool TimedOut(Exception exception)
+    private static bool InChain(Exception exception, Func<Exception, bool> test)
     {
         for (var e = exception; e is not null; e = e.InnerException)
-            if (e is TimeoutException)
-                return true;
-        return false;
-    }
-
-    private static bool Broken(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-            if (e is ConnectionException || e.GetType().Namespace == "RabbitMQ.Client.Exceptions")
+            if (test(e))
                 return true;
         return false;
     }

@@ -79,8 +79,11 @@ public sealed class FaultRun : IAsyncDisposable
         Orchestrator = await ServiceProcess.OrchestratorAsync(name, Settings);
     }
 
-    /// <summary>The checks every fault test ends with; <paramref name="within"/> bounds the wait for the last workflow.</summary>
-    public async Task AssertNothingLostAsync(TimeSpan within)
+    /// <summary>
+    /// The checks every fault test ends with; <paramref name="within"/> bounds the wait for the last workflow. What the
+    /// fault cost goes to <paramref name="output"/>.
+    /// </summary>
+    public async Task AssertNothingLostAsync(TimeSpan within, Xunit.Abstractions.ITestOutputHelper output)
     {
         await Shapes.WaitForFinishedAsync(Environment, Workflows, within);
         Assert.Equal(Workflows, await Environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE current_state = 'Completed'"));
@@ -96,10 +99,11 @@ public sealed class FaultRun : IAsyncDisposable
             string.Join("; ", wrong.Take(5).Select(r => $"{r[0]}/{r[1]}: {r[2]}")));
         var errors = (await Environment.QueuesAsync()).Where(q => q.Key.EndsWith("_error", StringComparison.Ordinal) && q.Value.Messages > 0).ToList();
         Assert.True(errors.Count == 0, "messages in error queues: " + string.Join(", ", errors.Select(q => $"{q.Key}={q.Value.Messages}")));
+        output.WriteLine(await CostAsync());
     }
 
     /// <summary>What the fault cost, for the test's output: attempts beyond the first, redelivered runs, executors left Lost.</summary>
-    public async Task<string> CostAsync() =>
+    private async Task<string> CostAsync() =>
         $"{await Environment.CountAsync("SELECT COUNT(*) FROM node_attempts WHERE attempt > 1")} later attempt(s), " +
         $"{await Environment.CountAsync("SELECT COUNT(*) FROM node_attempts WHERE redelivered_from IS NOT NULL")} redelivered to another executor, " +
         $"{await Environment.CountAsync("SELECT COUNT(*) FROM executors WHERE current_state = 'Lost'")} executor(s) Lost at the end";

@@ -25,8 +25,7 @@ public sealed class When_routine_faults_strike_under_load(ITestOutputHelper outp
 
         await ServiceFaults.RestartAsync(ServiceFaults.Broker, Outage);
 
-        await run.AssertNothingLostAsync(Finish);
-        output.WriteLine(await run.CostAsync());
+        await run.AssertNothingLostAsync(Finish, output);
     }
 
     [IntegrationTheory, Stores]
@@ -38,8 +37,7 @@ public sealed class When_routine_faults_strike_under_load(ITestOutputHelper outp
 
         await ServiceFaults.RestartAsync(ServiceFaults.DatabaseOf(store), Outage);
 
-        await run.AssertNothingLostAsync(Finish);
-        output.WriteLine(await run.CostAsync());
+        await run.AssertNothingLostAsync(Finish, output);
     }
 
     [IntegrationTheory, Stores]
@@ -53,8 +51,7 @@ public sealed class When_routine_faults_strike_under_load(ITestOutputHelper outp
             await run.ReplaceOrchestratorAsync($"orchestrator-{round}");
         }
 
-        await run.AssertNothingLostAsync(Finish);
-        output.WriteLine(await run.CostAsync());
+        await run.AssertNothingLostAsync(Finish, output);
     }
 
     [IntegrationTheory, Stores]
@@ -70,8 +67,7 @@ public sealed class When_routine_faults_strike_under_load(ITestOutputHelper outp
         await run.WaitForProgressAsync(5);
         await run.ReplaceOrchestratorAsync("orchestrator-2");
 
-        await run.AssertNothingLostAsync(Finish);
-        output.WriteLine(await run.CostAsync());
+        await run.AssertNothingLostAsync(Finish, output);
     }
 
     [IntegrationTheory, Stores]
@@ -88,7 +84,6 @@ public sealed class When_routine_faults_strike_under_load(ITestOutputHelper outp
         await Failover.WaitForExecutorAsync(run.Environment, frozen.Name, "Lost", TimeSpan.FromMinutes(1));
         await frozen.Thaw();
 
-        await run.AssertNothingLostAsync(Finish);
-        output.WriteLine(await run.CostAsync());
+        await run.AssertNothingLostAsync(Finish, output);
     }
 }

@@ -247,4 +247,15 @@ fi
 phase "building"
 dotnet build SagaWorkflow.sln -c Release -warnaserror -nologo -v q
 phase "testing"
-dotnet test SagaWorkflow.sln -c Release --no-build --nologo --logger "console;verbosity=normal" --blame-hang-timeout 10m ${test_args[@]+"${test_args[@]}"}
+results_dir="$state_dir/results-$run_id"
+set +e
+dotnet test SagaWorkflow.sln -c Release --no-build --nologo --logger "console;verbosity=normal" \
+  --logger "trx;LogFileName=tests.trx" --results-directory "$results_dir" --blame-hang-timeout 10m ${test_args[@]+"${test_args[@]}"}
+test_code=$?
+set -e
+# A CI log may keep only its tail: name every failed test and its message there, after the long stream of results.
+if [ "$test_code" != 0 ] && [ -f "$results_dir/tests.trx" ] && command -v python3 >/dev/null 2>&1; then
+  phase "failed tests"
+  python3 scripts/failed-tests.py "$results_dir/tests.trx" || true
+fi
+exit "$test_code"

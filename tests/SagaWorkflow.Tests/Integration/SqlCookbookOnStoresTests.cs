@@ -3,7 +3,6 @@ using SagaWorkflow.Tests.LocalMode;
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>Every MySQL and PostgreSQL query in docs/sql-cookbook.md runs against saga state that real runs wrote there.</summary>
-[Collection(IntegrationCollection.Name)]
 public sealed class SqlCookbookOnStoresTests
 {
     [IntegrationTheory, Stores]

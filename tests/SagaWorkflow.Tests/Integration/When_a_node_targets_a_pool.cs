@@ -1,7 +1,6 @@
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>Targeting: a node for a pool no online executor serves says why it waits, and runs once one comes.</summary>
-[Collection(IntegrationCollection.Name)]
 public sealed class When_a_node_targets_a_pool
 {
     [IntegrationTheory, Stores]

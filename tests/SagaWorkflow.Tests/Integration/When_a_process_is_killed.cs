@@ -1,6 +1,5 @@
 namespace SagaWorkflow.Tests.Integration;
 
-[Collection(IntegrationCollection.Name)]
 public sealed class When_a_process_is_killed
 {
     [IntegrationTheory, Stores]

@@ -2,7 +2,6 @@ using SagaWorkflow.Tests.Executors;
 
 namespace SagaWorkflow.Tests.Integration;
 
-[Collection(IntegrationCollection.Name)]
 public sealed class When_a_retry_is_scheduled
 {
     [IntegrationTheory, Stores]

@@ -1,7 +1,6 @@
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>Draining an executor: it takes no new work, finishes what it runs, and at a deadline hands the rest over.</summary>
-[Collection(IntegrationCollection.Name)]
 public sealed class When_an_executor_drains
 {
     [IntegrationTheory, Stores]

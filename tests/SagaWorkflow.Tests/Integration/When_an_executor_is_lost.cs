@@ -1,7 +1,6 @@
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>Executors that die (kill -9) or hang (SIGSTOP) mid-node: the node completes elsewhere, once, and SQL says who ran what.</summary>
-[Collection(IntegrationCollection.Name)]
 public sealed class When_an_executor_is_lost
 {
     [IntegrationTheory, Stores]

@@ -7,7 +7,6 @@ using SagaWorkflow.Tests.Api;
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>The HTTP API of a real orchestrator process on RabbitMQ and PostgreSQL.</summary>
-[Collection(IntegrationCollection.Name)]
 public sealed class When_an_orchestrator_serves_its_api
 {
     private const string AdminKey = "integration-admin-key-0123";

@@ -3,7 +3,6 @@ using SagaWorkflow.Orchestrator.Cli;
 
 namespace SagaWorkflow.Tests.Integration;
 
-[Collection(IntegrationCollection.Name)]
 public sealed class When_cron_schedules_fire_on_a_cluster
 {
     private static async Task CreateScheduleAsync(IntegrationEnvironment environment, string id, string cron, string misfire = "FireOnceNow")

@@ -1,6 +1,6 @@
 namespace SagaWorkflow.Tests.Integration;
 
-[Collection(IntegrationCollection.Name)]
+[Collection(IntegrationCollections.Load)]
 public sealed class When_executors_compete_for_a_capability_queue
 {
     [IntegrationTheory, Stores]

@@ -5,7 +5,7 @@ namespace SagaWorkflow.Tests.Integration;
 /// workflow still completes, every node has exactly one applied success (its current attempt), and SQL shows the
 /// fenced-off attempts.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(IntegrationCollections.Load)]
 public sealed class When_executors_fail_under_load
 {
     private const int Workflows = 60;

@@ -1,7 +1,6 @@
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>Nodes that no online executor can take say why in <c>waiting_reason</c>, and run once one comes.</summary>
-[Collection(IntegrationCollection.Name)]
 public sealed class When_no_executor_can_take_a_node
 {
     private static Task WaitForReasonAsync(IntegrationEnvironment environment, string reason) =>

@@ -8,7 +8,6 @@ namespace SagaWorkflow.Tests.Integration;
 /// Passwords and API keys never leave a process in its output (every log line at Debug, stderr) or in what it serves
 /// without a key (<c>/ready</c>): not when a password is refused, not while serving, not while the database is away.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
 public sealed class When_processes_hold_secrets
 {
     private const string WrongPassword = "Zebra-wrong-password-4417";

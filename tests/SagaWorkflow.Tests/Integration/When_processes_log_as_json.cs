@@ -3,7 +3,6 @@ using System.Text.Json;
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>Structured logs: every line about a workflow carries its ids as scope fields, in both process kinds.</summary>
-[Collection(IntegrationCollection.Name)]
 public sealed class When_processes_log_as_json
 {
     [IntegrationTheory, Stores]

@@ -8,7 +8,6 @@ namespace SagaWorkflow.Tests.Integration;
 /// Results for one workflow that wait in the saga queue together are applied in shared transactions (SagaBatch); a
 /// message among them that fails must roll back alone and end in the error queue, losing or doubling no other result.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
 public sealed class When_results_arrive_together
 {
     private const int Width = 40;

@@ -8,7 +8,6 @@ namespace SagaWorkflow.Tests.Integration;
 /// Bad database settings and a database that is down, at start and mid-run, on each store: a clear error naming the
 /// key for what waiting cannot mend, waiting for what it can, and no workflow lost or node applied twice.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
 public sealed class When_the_database_is_unusable
 {
     [IntegrationTheory, Stores]

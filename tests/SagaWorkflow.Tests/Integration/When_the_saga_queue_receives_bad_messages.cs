@@ -2,7 +2,6 @@ using System.Text.Json;
 
 namespace SagaWorkflow.Tests.Integration;
 
-[Collection(IntegrationCollection.Name)]
 public sealed class When_the_saga_queue_receives_bad_messages
 {
     [IntegrationTheory, Stores]

@@ -1,6 +1,6 @@
 namespace SagaWorkflow.Tests.Integration;
 
-[Collection(IntegrationCollection.Name)]
+[Collection(IntegrationCollections.Load)]
 public sealed class When_two_orchestrators_share_the_work
 {
     [IntegrationTheory, Stores]

@@ -99,7 +99,7 @@ public sealed class FaultRun : IAsyncDisposable
             string.Join("; ", wrong.Take(5).Select(r => $"{r[0]}/{r[1]}: {r[2]}")));
         var errors = (await Environment.QueuesAsync()).Where(q => q.Key.EndsWith("_error", StringComparison.Ordinal) && q.Value.Messages > 0).ToList();
         Assert.True(errors.Count == 0, "messages in error queues: " + string.Join(", ", errors.Select(q => $"{q.Key}={q.Value.Messages}")));
-        output.WriteLine(await CostAsync());
+        output.WriteLine($"{Environment.Store}: {await CostAsync()}");
     }
 
     /// <summary>What the fault cost, for the test's output: attempts beyond the first, redelivered runs, executors left Lost.</summary>
@@ -115,7 +115,7 @@ public sealed class FaultRun : IAsyncDisposable
         {
             Directory.CreateDirectory(logs);
             foreach (var process in _executors.Append(Orchestrator))
-                await File.WriteAllTextAsync(Path.Combine(logs, process.Name + ".log"), process.Output);
+                await File.WriteAllTextAsync(Path.Combine(logs, $"{Environment.Store}-{process.Name}.log"), process.Output);
         }
 
         foreach (var executor in _executors)

@@ -4,7 +4,7 @@ namespace SagaWorkflow.Tests.Integration.Faults;
 
 /// <summary>
 /// Stops and starts the real services through scripts/fault.sh, as an operator's restart would. It hits the whole
-/// server, not just this test's vhost or database: these tests run in the integration collection, one at a time.
+/// server, not just this test's vhost or database: these tests run in their own collection, after every other test.
 /// </summary>
 public static class ServiceFaults
 {

@@ -22,6 +22,9 @@ public sealed class DatabaseMigrator(WorkflowDbContextFactory factory, IOptions<
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
 
         var started = Stopwatch.GetTimestamp();
+        // The wait counts from the first failure, not from the start: a slow first try (a cold process building its
+        // model on a busy machine) must not use up the time given to a database that is still coming up.
+        long? firstFailure = null;
         var pause = TimeSpan.FromMilliseconds(250);
         for (var attempt = 1; ; attempt++)
         {
@@ -34,7 +37,8 @@ public sealed class DatabaseMigrator(WorkflowDbContextFactory factory, IOptions<
             }
             catch (Exception exception) when (DatabaseFailures.IsDatabaseFailure(exception) && !cancellationToken.IsCancellationRequested)
             {
-                var waited = Stopwatch.GetElapsedTime(started);
+                firstFailure ??= Stopwatch.GetTimestamp();
+                var waited = Stopwatch.GetElapsedTime(firstFailure.Value);
                 var reason = DatabaseFailures.Reason(exception, settings.ConnectionString);
                 var permanent = DatabaseFailures.IsPermanent(exception);
                 if (permanent || waited >= settings.StartupTimeout)

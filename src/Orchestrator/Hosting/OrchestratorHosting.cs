@@ -29,9 +29,7 @@ public static class OrchestratorHosting
         var services = builder.Services;
         var local = TransportConfiguration.Kind(builder.Configuration) == TransportKind.InMemory;
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<WorkflowSteps>();
-        services.AddSingleton<FailoverSteps>();
-        services.AddSingleton<WorkflowControlSteps>();
+        services.AddWorkflowSteps();
         services.AddSingleton<ExecutorSteps>();
         services.AddSingleton<BrokerConnectionWatch>();
         services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<BrokerConnectionWatch>());

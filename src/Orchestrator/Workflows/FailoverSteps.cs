@@ -9,20 +9,20 @@ namespace SagaWorkflow.Orchestrator.Workflows;
 /// The workflow saga's side of executor failover: applying a node's <c>onExecutorLost</c> policy when its executor is
 /// gone (<see cref="ReassignNodes"/>), and an operator's decision on a node parked <c>in_doubt</c> (<see cref="ResolveNode"/>).
 /// </summary>
-public sealed class FailoverSteps(WorkflowSteps steps, TimeProvider time, ILogger<FailoverSteps> logger)
+public sealed class FailoverSteps(NodeActions actions, ILogger<FailoverSteps> logger)
 {
     public const string Redispatch = "redispatch";
     public const string Fail = "fail";
     public const string Park = "park";
 
-    private DateTime Now => time.GetUtcNow().UtcDateTime;
+    private DateTime Now => actions.Now;
 
     public async Task ReassignAsync(BehaviorContext<WorkflowState, ReassignNodes> context)
     {
         var message = context.Message;
         foreach (var attempt in message.Attempts)
         {
-            var node = context.Saga.Nodes.Find(n => n.NodeId == attempt.NodeId);
+            var node = WorkflowGraph.Of(context).Find(attempt.NodeId);
             // Only the attempt that is current and still held by the lost executor moves: a node the broker already
             // redelivered to another executor (kill -9 returns unacked work at once) is left running where it is.
             if (node is null || node.Attempt != attempt.Attempt || node.State is not (NodeStatus.Running or NodeStatus.Dispatched)
@@ -46,16 +46,18 @@ public sealed class FailoverSteps(WorkflowSteps steps, TimeProvider time, ILogge
                 await ParkAsync(context, node, reason);
                 break;
             case Fail:
-                await NodeAttemptLog.SupersededAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Lost, reason, Now);
-                await NodeTimeouts.DisarmAsync(context, node);
                 // A frozen executor that thaws must not carry on with an attempt the workflow has already given up.
+                await NodeTimeouts.DisarmAsync(context, node);
                 await NodeTimeouts.CancelOnExecutorsAsync(context, node, reason);
-                await steps.FailAttemptAsync(context, node, reason + " (onExecutorLost: fail)", retryable: false, Now);
+                node.FailLost(reason, Now);
+                NodeActions.RecordRunFailure(context.Saga, node, node.Error!);
+                actions.Touch(context.Saga);
                 break;
             default:
                 logger.LogWarning("Node {NodeId} attempt {Attempt} of workflow {WorkflowId}: {Reason}; dispatching attempt {Next}",
                     node.NodeId, node.Attempt, context.Saga.CorrelationId, reason, node.Attempt + 1);
-                await steps.SupersedeAndRedispatchAsync(context, node, AttemptOutcomes.Lost, reason);
+                actions.Touch(context.Saga);
+                await actions.SupersedeAsync(context, node, AttemptOutcomes.Lost, reason, goneExecutor: node.ExecutorId);
                 break;
         }
     }
@@ -67,7 +69,7 @@ public sealed class FailoverSteps(WorkflowSteps steps, TimeProvider time, ILogge
     public async Task RedeliveredUnrunAsync(BehaviorContext<WorkflowState, NodeFailed> context)
     {
         var m = context.Message;
-        var node = await steps.CurrentAttemptNodeAsync(context, m.NodeId, m.Attempt, m.ExecutorId, null, null, m.Timestamp);
+        var node = await actions.CurrentAttemptAsync(context, m.NodeId, m.Attempt, m.ExecutorId, null, null, m.Timestamp);
         if (node is null)
             return;
         var holder = node.ExecutorId is { } previous && previous != m.ExecutorId ? $"executor {previous}" : "its executor";
@@ -79,10 +81,8 @@ public sealed class FailoverSteps(WorkflowSteps steps, TimeProvider time, ILogge
     {
         await NodeTimeouts.DisarmAsync(context, node);
         await NodeTimeouts.CancelOnExecutorsAsync(context, node, reason);
-        await NodeAttemptLog.SupersededAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Lost, reason, Now);
-        node.State = NodeStatus.InDoubt;
-        node.Error = reason + " (onExecutorLost: park; resolve with succeed, retry or fail)";
-        context.Saga.UpdatedAt = Now;
+        node.Park(reason, Now);
+        actions.Touch(context.Saga);
         logger.LogWarning("Node {NodeId} attempt {Attempt} of workflow {WorkflowId} is in doubt: {Reason}", node.NodeId, node.Attempt,
             context.Saga.CorrelationId, reason);
     }
@@ -94,35 +94,29 @@ public sealed class FailoverSteps(WorkflowSteps steps, TimeProvider time, ILogge
     public async Task ResolveAsync(BehaviorContext<WorkflowState, ResolveNode> context)
     {
         var message = context.Message;
-        var node = context.Saga.Nodes.Find(n => n.NodeId == message.NodeId)
+        var node = WorkflowGraph.Of(context).Find(message.NodeId)
             ?? throw new InvalidOperationException($"workflow {context.Saga.CorrelationId} has no node '{message.NodeId}'");
         if (node.State != NodeStatus.InDoubt)
             throw new InvalidOperationException($"node '{node.NodeId}' of workflow {context.Saga.CorrelationId} is {NodeStatusText.Of(node.State)}, not in_doubt; nothing to resolve");
 
         var note = $"resolved by operator: {message.Decision}" + (message.Reason is { } why ? $" ({why})" : "");
         logger.LogWarning("Node {NodeId} of workflow {WorkflowId} {Note}", node.NodeId, context.Saga.CorrelationId, note);
-        context.Saga.UpdatedAt = Now;
+        actions.Touch(context.Saga);
         switch (message.Decision)
         {
             case ResolveNode.Succeed:
                 // The parked attempt is the one that won: its row says so (with the operator's note), so "which attempt
                 // succeeded" has an answer in node_attempts too.
-                await NodeAttemptLog.FinishedAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Succeeded, null, note, Now);
-                node.State = NodeStatus.Succeeded;
-                node.OutputJson = NodeJson.Write(message.Output);
-                node.Error = note;
-                node.FinishedAt = Now;
-                var graph = new WorkflowGraph(context.Saga.Nodes);
-                await steps.DispatchAsync(context, graph, graph.ReadyAfter(node.NodeId));
+                node.Succeed(null, NodeJson.Write(message.Output), Now, note);
+                await actions.DispatchReadyAfterAsync(context, node);
                 break;
             case ResolveNode.Retry:
-                node.MaxAttempts++;
-                node.Error = note;
-                await steps.DispatchAsync(context, new WorkflowGraph(context.Saga.Nodes), [node]);
+                node.RetryFromDoubt(note);
+                await actions.DispatchAsync(context, [node], evenIfPaused: true);
                 break;
             case ResolveNode.Fail:
-                await NodeAttemptLog.FinishedAsync(context, node.WorkflowId, node.NodeId, node.Attempt, AttemptOutcomes.Failed, null, note, Now);
-                await steps.FailAttemptAsync(context, node, note, retryable: false, Now);
+                node.FailFromDoubt(note, Now);
+                NodeActions.RecordRunFailure(context.Saga, node, note);
                 break;
             default:
                 throw new InvalidOperationException($"decision must be {ResolveNode.Succeed}, {ResolveNode.Retry} or {ResolveNode.Fail}, not '{message.Decision}'");

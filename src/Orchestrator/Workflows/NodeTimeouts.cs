@@ -18,14 +18,13 @@ public static class NodeTimeouts
             return;
         var scheduled = await context.ScheduleSend(WorkflowStateAddress, now.AddMilliseconds(ms),
             new NodeTimedOut { WorkflowId = node.WorkflowId, NodeId = node.NodeId, Attempt = node.Attempt }, context.CancellationToken);
-        node.TimeoutTokenId = scheduled.TokenId;
+        node.TimeoutArmed(scheduled.TokenId);
     }
 
     public static async Task DisarmAsync(ConsumeContext context, WorkflowNodeState node)
     {
-        if (node.TimeoutTokenId is not { } token)
+        if (node.TakeTimeoutToken() is not { } token)
             return;
-        node.TimeoutTokenId = null;
         await context.GetPayload<MessageSchedulerContext>().CancelScheduledSend(WorkflowStateAddress, token, context.CancellationToken);
     }
 

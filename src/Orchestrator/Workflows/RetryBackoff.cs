@@ -12,8 +12,4 @@ public static class RetryBackoff
         var cap = policy.MaxDelay?.TotalMilliseconds ?? TimeSpan.FromDays(1).TotalMilliseconds;
         return TimeSpan.FromMilliseconds(Math.Min(delay, cap));
     }
-
-    /// <summary>The node's retry policy from the run's stored definition (read only when an attempt fails).</summary>
-    public static RetryPolicy PolicyOf(string definitionJson, string nodeId) =>
-        WorkflowDefinitionParser.Parse(definitionJson).Definition?.Nodes.FirstOrDefault(n => n.Id == nodeId)?.Retry ?? new RetryPolicy();
 }

@@ -1,7 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using SagaWorkflow.Contracts;
-using SagaWorkflow.Contracts.Definitions;
 using SagaWorkflow.Persistence.Workflows;
 
 namespace SagaWorkflow.Orchestrator.Workflows;
@@ -10,12 +9,12 @@ namespace SagaWorkflow.Orchestrator.Workflows;
 /// Operator control of a whole workflow: pause (dispatch nothing new), resume, and retry after failure or cancellation.
 /// While paused, <see cref="WorkflowSteps"/> holds back pending nodes and due retries; results still apply.
 /// </summary>
-public sealed class WorkflowControlSteps(WorkflowSteps steps, TimeProvider time, ILogger<WorkflowControlSteps> logger)
+public sealed class WorkflowControlSteps(NodeActions actions, ILogger<WorkflowControlSteps> logger)
 {
     /// <summary>The saga state name while paused (the state machine's <c>Paused</c> state).</summary>
     public const string PausedState = "Paused";
 
-    private DateTime Now => time.GetUtcNow().UtcDateTime;
+    private DateTime Now => actions.Now;
 
     public static bool IsPaused(WorkflowState saga) => saga.CurrentState == PausedState;
 
@@ -28,52 +27,32 @@ public sealed class WorkflowControlSteps(WorkflowSteps steps, TimeProvider time,
     /// <summary>Dispatches what became ready while paused: pending nodes whose dependencies succeeded, and due retries.</summary>
     public async Task ResumeAsync(BehaviorContext<WorkflowState, ResumeWorkflow> context)
     {
-        var graph = new WorkflowGraph(context.Saga.Nodes);
         var dueRetries = context.Saga.Nodes.Where(n => n.State == NodeStatus.Retrying && n.NextAttemptAt <= Now).ToList();
-        foreach (var node in dueRetries)
-        {
-            node.NextAttemptAt = null;
-            node.FinishedAt = null;
-        }
-
         // Resume runs before the transition back to Running, so it names its own dispatches as allowed.
-        var ready = graph.ReadyNodes().Concat(dueRetries).ToList();
+        var ready = WorkflowGraph.Of(context).ReadyNodes().Concat(dueRetries).ToList();
         context.Saga.UpdatedAt = Now;
         logger.LogInformation("Workflow {WorkflowId} resumed: dispatching {Count} node(s)", context.Saga.CorrelationId, ready.Count);
-        await steps.DispatchAsync(context, graph, ready, evenIfPaused: true);
+        await actions.DispatchAsync(context, ready, evenIfPaused: true);
     }
 
     /// <summary>Failed, cancelled and skipped nodes start over (fresh retry budget, attempt numbers continue); succeeded ones stay.</summary>
     public async Task RetryAsync(BehaviorContext<WorkflowState, RetryWorkflow> context)
     {
         var saga = context.Saga;
-        var definition = WorkflowDefinitionParser.Parse(saga.DefinitionJson).Definition;
+        var definition = RunDefinition.Of(saga);
         var again = saga.Nodes.Where(n => n.State is NodeStatus.Failed or NodeStatus.Cancelled or NodeStatus.Skipped).ToList();
         foreach (var node in again)
-        {
-            var budget = definition?.Nodes.FirstOrDefault(d => d.Id == node.NodeId)?.Retry?.MaxAttempts ?? 1;
-            node.State = NodeStatus.Pending;
-            node.MaxAttempts = node.Attempt + budget;
-            node.Error = null;
-            node.OutputJson = null;
-            node.ExecutorId = null;
-            node.DispatchedAt = null;
-            node.StartedAt = null;
-            node.FinishedAt = null;
-            node.NextAttemptAt = null;
-            node.WaitingReason = null;
-        }
+            node.Reset(definition.MaxAttemptsOf(node.NodeId));
 
         var previousState = saga.CurrentState;
         saga.FailedNodeId = null;
         saga.FailureReason = null;
         saga.FinishedAt = null;
         saga.UpdatedAt = Now;
-        var graph = new WorkflowGraph(saga.Nodes);
-        var ready = graph.ReadyNodes();
+        var ready = WorkflowGraph.Of(context).ReadyNodes();
         logger.LogInformation("Workflow {WorkflowId} retried from {State}: {Count} node(s) reset, {Ready} dispatched: {Reason}",
             saga.CorrelationId, previousState, again.Count, ready.Count, context.Message.Reason);
-        await steps.DispatchAsync(context, graph, ready, evenIfPaused: true);
+        await actions.DispatchAsync(context, ready, evenIfPaused: true);
         await context.Publish(new WorkflowStarted
         {
             WorkflowId = saga.CorrelationId,
@@ -85,7 +64,7 @@ public sealed class WorkflowControlSteps(WorkflowSteps steps, TimeProvider time,
     }
 
     /// <summary>The definition's workflow timeout, re-armed from the retry (the old deadline was for the first run).</summary>
-    public static TimeSpan? TimeoutOf(WorkflowState saga) => WorkflowDefinitionParser.Parse(saga.DefinitionJson).Definition?.Timeout;
+    public static TimeSpan? TimeoutOf(WorkflowState saga) => RunDefinition.Of(saga).Timeout;
 
     public void Ignore<T>(BehaviorContext<WorkflowState, T> context)
         where T : class =>

@@ -13,19 +13,48 @@ public sealed class WorkflowGraph
     private readonly Dictionary<string, string[]> _dependencies;
     private readonly Dictionary<string, List<string>> _dependants;
 
+    /// <summary>A graph whose edges are read from each node's <c>depends_on_json</c> (for tests and tools; sagas use the cached definition).</summary>
     public WorkflowGraph(IEnumerable<WorkflowNodeState> nodes)
+        : this(nodes.ToList(), null)
+    {
+    }
+
+    /// <summary>A graph over <paramref name="nodes"/> with the edges of their definition (<see cref="RunDefinition.Dependencies"/>).</summary>
+    public WorkflowGraph(IReadOnlyCollection<WorkflowNodeState> nodes, IReadOnlyDictionary<string, string[]>? dependencies)
     {
         _nodes = nodes.ToDictionary(n => n.NodeId, StringComparer.Ordinal);
         _dependencies = _nodes.Values.ToDictionary(
             n => n.NodeId,
-            n => JsonSerializer.Deserialize<string[]>(n.DependsOnJson) ?? [],
+            n => dependencies?.GetValueOrDefault(n.NodeId) ?? JsonSerializer.Deserialize<string[]>(n.DependsOnJson) ?? [],
             StringComparer.Ordinal);
         _dependants = _nodes.Keys.ToDictionary(id => id, _ => new List<string>(), StringComparer.Ordinal);
-        foreach (var (id, dependencies) in _dependencies)
+        foreach (var (id, edges) in _dependencies)
         {
-            foreach (var dependency in dependencies)
+            foreach (var dependency in edges)
                 _dependants[dependency].Add(id);
         }
+    }
+
+    /// <summary>
+    /// The graph of this message's saga, built once per message (and again for a fresh instance when a delivery is
+    /// retried), with the edges of its cached definition.
+    /// </summary>
+    public static WorkflowGraph Of(MassTransit.BehaviorContext<WorkflowState> context)
+    {
+        var holder = context.GetOrAddPayload(() => new Holder());
+        if (!ReferenceEquals(holder.Nodes, context.Saga.Nodes))
+        {
+            holder.Nodes = context.Saga.Nodes;
+            holder.Graph = new WorkflowGraph(context.Saga.Nodes, RunDefinition.Of(context.Saga).Dependencies);
+        }
+
+        return holder.Graph!;
+    }
+
+    private sealed class Holder
+    {
+        public List<WorkflowNodeState>? Nodes { get; set; }
+        public WorkflowGraph? Graph { get; set; }
     }
 
     public IReadOnlyCollection<WorkflowNodeState> Nodes => _nodes.Values;

@@ -20,21 +20,18 @@ public static class WorkflowRun
         saga.CreatedAt = now;
         saga.UpdatedAt = now;
         saga.Nodes = definition.Nodes
-            .Select((node, ordinal) => new WorkflowNodeState
-            {
-                WorkflowId = saga.CorrelationId,
-                NodeId = node.Id,
-                Ordinal = ordinal,
-                Capability = node.Capability,
-                State = NodeStatus.Pending,
-                MaxAttempts = node.Retry?.MaxAttempts ?? 1,
-                DependsOnJson = JsonSerializer.Serialize(node.DependsOn),
-                InputJson = NodeJson.Write(node.Input),
-                TimeoutMs = node.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : null,
-                Pool = node.Pool,
-                TargetExecutor = node.Executor,
-                OnExecutorLost = node.OnExecutorLost ?? WorkflowDefinitionValidator.OnExecutorLostPolicies[0],
-            })
+            .Select((node, ordinal) => WorkflowNodeState.Pending(
+                saga.CorrelationId,
+                node.Id,
+                ordinal,
+                node.Capability,
+                maxAttempts: node.Retry?.MaxAttempts ?? 1,
+                dependsOnJson: JsonSerializer.Serialize(node.DependsOn),
+                inputJson: NodeJson.Write(node.Input),
+                timeoutMs: node.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : null,
+                pool: node.Pool,
+                targetExecutor: node.Executor,
+                onExecutorLost: node.OnExecutorLost ?? WorkflowDefinitionValidator.OnExecutorLostPolicies[0]))
             .ToList();
     }
 

@@ -6,12 +6,14 @@ namespace SagaWorkflow.Orchestrator.Workflows;
 
 /// <summary>
 /// One saga per workflow run. Validates and starts it, dispatches ready nodes to their capability queues,
-/// applies node results (fenced by attempt) and settles the run. The DAG rules live in <see cref="WorkflowGraph"/>
-/// and the state changes in <see cref="WorkflowSteps"/>; this class only wires events to states.
+/// applies node results (fenced by attempt) and settles the run. The DAG rules live in <see cref="WorkflowGraph"/>, a
+/// node's state changes in <see cref="WorkflowNodeState"/>, and the steps (<see cref="WorkflowSteps"/>,
+/// <see cref="NodeResultSteps"/>, <see cref="FailoverSteps"/>, <see cref="WorkflowControlSteps"/>) say what each event
+/// does; this class only wires events to states, with the endings of <see cref="WorkflowTransitions"/>.
 /// </summary>
 public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState>
 {
-    public WorkflowStateMachine(WorkflowSteps steps, FailoverSteps failover, WorkflowControlSteps control)
+    public WorkflowStateMachine(WorkflowSteps steps, NodeResultSteps nodes, FailoverSteps failover, WorkflowControlSteps control)
     {
         InstanceState(x => x.CurrentState);
 
@@ -49,42 +51,17 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
 
         // Paused handles everything Running does (results apply, failures fail the run); only new dispatches are held.
         During(Running, Paused,
-            When(NodeStarted).ThenAsync(steps.RecordStartedAsync),
-            When(NodeCompleted)
-                .ThenAsync(steps.ApplyCompletedAsync)
-                .If(c => c.Saga.Nodes.TrueForAll(n => n.State == NodeStatus.Succeeded),
-                    done => done.ThenAsync(steps.CompleteAsync).Unschedule(Deadline).TransitionTo(Completed)),
-            When(NodeFailed, c => !c.Message.ExecutorLost)
-                .ThenAsync(steps.ApplyFailedAsync)
-                .If(c => c.Saga.FailedNodeId is not null,
-                    failed => failed.ThenAsync(steps.FailAsync).Unschedule(Deadline).TransitionTo(Failed)),
-            When(NodeFailed, c => c.Message.ExecutorLost)
-                .ThenAsync(failover.RedeliveredUnrunAsync)
-                .If(c => c.Saga.FailedNodeId is not null,
-                    failed => failed.ThenAsync(steps.FailAsync).Unschedule(Deadline).TransitionTo(Failed)),
-            When(TimedOut)
-                .ThenAsync(steps.TimedOutAsync)
-                .If(c => c.Saga.FailedNodeId is not null,
-                    failed => failed.ThenAsync(steps.FailAsync).Unschedule(Deadline).TransitionTo(Failed)),
-            When(Deadline.Received)
-                .ThenAsync(steps.DeadlinePassedAsync)
-                .TransitionTo(Failed),
-            When(RetryDue).ThenAsync(steps.RetryAsync),
-            When(Recover).ThenAsync(steps.RecoverAsync),
-            When(Reassign)
-                .ThenAsync(failover.ReassignAsync)
-                .If(c => c.Saga.FailedNodeId is not null,
-                    failed => failed.ThenAsync(steps.FailAsync).Unschedule(Deadline).TransitionTo(Failed)),
-            When(Resolve)
-                .ThenAsync(failover.ResolveAsync)
-                .IfElse(c => c.Saga.FailedNodeId is not null,
-                    failed => failed.ThenAsync(steps.FailAsync).Unschedule(Deadline).TransitionTo(Failed),
-                    other => other.If(c => c.Saga.Nodes.TrueForAll(n => n.State == NodeStatus.Succeeded),
-                        done => done.ThenAsync(steps.CompleteAsync).Unschedule(Deadline).TransitionTo(Completed))),
-            When(Cancel)
-                .ThenAsync(steps.CancelAsync)
-                .Unschedule(Deadline)
-                .TransitionTo(Cancelled),
+            When(NodeStarted).ThenAsync(nodes.RecordStartedAsync),
+            When(NodeCompleted).ThenAsync(nodes.ApplyCompletedAsync).CompleteIfAllSucceeded(this, steps),
+            When(NodeFailed, c => !c.Message.ExecutorLost).ThenAsync(nodes.ApplyFailedAsync).FailIfANodeFailed(this, steps),
+            When(NodeFailed, c => c.Message.ExecutorLost).ThenAsync(failover.RedeliveredUnrunAsync).FailIfANodeFailed(this, steps),
+            When(TimedOut).ThenAsync(nodes.TimedOutAsync).FailIfANodeFailed(this, steps),
+            When(Deadline.Received).ThenAsync(steps.DeadlinePassedAsync).TransitionTo(Failed),
+            When(RetryDue).ThenAsync(nodes.RetryAsync),
+            When(Recover).ThenAsync(nodes.RecoverAsync),
+            When(Reassign).ThenAsync(failover.ReassignAsync).FailIfANodeFailed(this, steps),
+            When(Resolve).ThenAsync(failover.ResolveAsync).FailOrCompleteIfDone(this, steps),
+            When(Cancel).ThenAsync(steps.CancelAsync).Unschedule(Deadline).TransitionTo(Cancelled),
             When(RetryRun).Then(control.Ignore));
 
         During(Running,
@@ -106,9 +83,9 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
 
         // A finished run still records what its in-flight attempts reported, but dispatches nothing more.
         During(Completed, Failed, Cancelled,
-            When(NodeStarted).ThenAsync(steps.RecordLateAsync),
-            When(NodeCompleted).ThenAsync(steps.RecordLateAsync),
-            When(NodeFailed).ThenAsync(steps.RecordLateAsync),
+            When(NodeStarted).ThenAsync(nodes.RecordLateAsync),
+            When(NodeCompleted).ThenAsync(nodes.RecordLateAsync),
+            When(NodeFailed).ThenAsync(nodes.RecordLateAsync),
             When(Cancel).Then(steps.IgnoreCancel),
             Ignore(Recover),
             Ignore(Reassign),

@@ -8,7 +8,8 @@ namespace SagaWorkflow.Persistence.Sagas;
 /// <summary>
 /// One message's view of the repository. MassTransit's saga pipe calls Load (or Add/Insert for a new saga),
 /// runs the state machine, then Save, Update, Delete, Discard or Undo. Steps reach the same DbContext (and transaction)
-/// through <see cref="SagaDatabase"/> to write rows of their own (node attempts). Within a <see cref="SagaBatch{TSaga}"/>
+/// through <see cref="SagaDatabase"/> to read (registered definitions); rows a saga changes in other tables are saved with it
+/// (<see cref="ISagaWithOwnRows"/>). Within a <see cref="SagaBatch{TSaga}"/>
 /// the instance an earlier message loaded (and saved) is handed on instead of read again.
 /// </summary>
 public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<TSaga, TMessage>
@@ -74,6 +75,7 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
     {
         context.Saga.Version = 1;
         await _db.Set<TSaga>().AddAsync(context.Saga, CancellationToken).ConfigureAwait(false);
+        (context.Saga as ISagaWithOwnRows)?.AddOwnRowsTo(_db);
         await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
         _batch.Loaded = context.Saga;
     }
@@ -82,6 +84,7 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
     {
         // The UPDATE's WHERE checks the version that was loaded; a writer that got there first makes it match no row.
         context.Saga.Version++;
+        (context.Saga as ISagaWithOwnRows)?.AddOwnRowsTo(_db);
         await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
     }
 

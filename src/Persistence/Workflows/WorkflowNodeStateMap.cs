@@ -24,5 +24,7 @@ public sealed class WorkflowNodeStateMap : IEntityTypeConfiguration<WorkflowNode
         builder.Property(x => x.TargetExecutor).HasMaxLength(200);
 
         builder.HasIndex(x => x.ExecutorId);
+        // Pending node_attempts rows, saved by the repository beside the node (not a column).
+        builder.Ignore(x => x.Attempts);
     }
 }

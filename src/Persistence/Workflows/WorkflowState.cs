@@ -6,7 +6,7 @@ namespace SagaWorkflow.Persistence.Workflows;
 /// Saga state of one workflow run: one <c>workflow_instances</c> row plus its <c>workflow_nodes</c> rows.
 /// Only <c>WorkflowStateMachine</c> writes it; people read it with SQL (docs/sql-cookbook.md).
 /// </summary>
-public class WorkflowState : IVersionedSaga
+public class WorkflowState : IVersionedSaga, ISagaWithOwnRows
 {
     public Guid CorrelationId { get; set; }
 
@@ -49,4 +49,11 @@ public class WorkflowState : IVersionedSaga
     public int Version { get; set; }
 
     public List<WorkflowNodeState> Nodes { get; set; } = [];
+
+    /// <summary>The <c>node_attempts</c> rows the nodes' changes wrote, saved in this saga's transaction.</summary>
+    public void AddOwnRowsTo(Microsoft.EntityFrameworkCore.DbContext db)
+    {
+        foreach (var node in Nodes)
+            node.Attempts.WriteTo(db);
+    }
 }

@@ -32,7 +32,7 @@ public sealed class When_saga_state_is_stored_in_sqlite : IAsyncLifetime
     {
         CorrelationId = Guid.NewGuid(), CurrentState = "Running", DefinitionName = "w", DefinitionVersion = 1, DefinitionJson = "{}",
         CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow, Version = 1,
-        Nodes = [new() { NodeId = "b", Ordinal = 1, Capability = "noop", State = NodeStatus.Running }, new() { NodeId = "a", Ordinal = 0, Capability = "noop" }],
+        Nodes = [Workflows.TestNodes.In("b", NodeStatus.Running), Workflows.TestNodes.In("a")],
     };
 
     private List<string> Scalars(string sql)

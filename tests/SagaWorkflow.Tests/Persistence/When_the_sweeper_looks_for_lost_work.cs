@@ -1,3 +1,4 @@
+using SagaWorkflow.Tests.Workflows;
 using SagaWorkflow.Orchestrator.Recovery;
 using SagaWorkflow.Persistence;
 using SagaWorkflow.Persistence.Executors;
@@ -82,7 +83,7 @@ public sealed class When_the_sweeper_looks_for_lost_work
         {
             CorrelationId = Guid.NewGuid(), CurrentState = "Running", DefinitionName = "w", DefinitionVersion = 1, DefinitionJson = "{}",
             CreatedAt = Now, UpdatedAt = Now, Version = 1,
-            Nodes = [new() { NodeId = "n", Ordinal = 0, Capability = capability, State = state, Attempt = 1, MaxAttempts = 3, DispatchedAt = dispatched, StartedAt = started }],
+            Nodes = [TestNodes.In("n", state, 1, capability: capability, maxAttempts: 3, dispatchedAt: dispatched, startedAt: started)],
         };
         db.Workflows.Add(workflow);
         await db.SaveChangesAsync();
@@ -107,11 +108,8 @@ public sealed class When_the_sweeper_looks_for_lost_work
         {
             CorrelationId = Guid.NewGuid(), CurrentState = "Running", DefinitionName = "w", DefinitionVersion = 1, DefinitionJson = "{}",
             CreatedAt = Now, UpdatedAt = Now, Version = 1,
-            Nodes = nodes.Select((n, i) => new WorkflowNodeState
-            {
-                NodeId = n.Node, Ordinal = i, Capability = "http", State = NodeStatus.Running, Attempt = n.Attempt, MaxAttempts = 3,
-                ExecutorId = n.Executor, StartedAt = Now.AddMinutes(-2),
-            }).ToList(),
+            Nodes = nodes.Select(n => TestNodes.In(n.Node, NodeStatus.Running, n.Attempt, capability: "http", maxAttempts: 3,
+                executorId: n.Executor, dispatchedAt: Now.AddMinutes(-2))).ToList(),
         };
         db.Workflows.Add(workflow);
         await db.SaveChangesAsync();
@@ -125,7 +123,7 @@ public sealed class When_the_sweeper_looks_for_lost_work
         {
             CorrelationId = Guid.NewGuid(), CurrentState = state, DefinitionName = "w", DefinitionVersion = 1, DefinitionJson = "{}",
             CreatedAt = Now, UpdatedAt = Now, Version = 1,
-            Nodes = [new() { NodeId = "r", Ordinal = 0, Capability = "http", State = NodeStatus.Retrying, Attempt = attempt, MaxAttempts = 3, NextAttemptAt = nextAttemptAt }],
+            Nodes = [TestNodes.In("r", NodeStatus.Retrying, attempt, capability: "http", maxAttempts: 3 + attempt, nextAttemptAt: nextAttemptAt)],
         };
         db.Workflows.Add(workflow);
         await db.SaveChangesAsync();

@@ -6,10 +6,8 @@ namespace SagaWorkflow.Tests.Workflows;
 
 public sealed class When_tracking_a_workflow_graph
 {
-    private static WorkflowNodeState Node(string id, NodeStatus state = NodeStatus.Pending, int attempt = 0, params string[] dependsOn) => new()
-    {
-        NodeId = id, State = state, Attempt = attempt, DependsOnJson = JsonSerializer.Serialize(dependsOn), Ordinal = id[0],
-    };
+    private static WorkflowNodeState Node(string id, NodeStatus state = NodeStatus.Pending, int attempt = 0, params string[] dependsOn) =>
+        TestNodes.In(id, state, attempt, dependsOn, maxAttempts: state == NodeStatus.Retrying ? 2 : 1);
 
     [Fact]
     public void Only_roots_are_ready_at_the_start()
@@ -28,7 +26,7 @@ public sealed class When_tracking_a_workflow_graph
 
         Assert.Empty(graph.ReadyAfter("b"));
 
-        c.State = NodeStatus.Succeeded;
+        c.Succeed("executor-1", null, TestNodes.At);
         Assert.Equal(["d"], graph.ReadyAfter("c").Select(n => n.NodeId));
     }
 
@@ -65,9 +63,8 @@ public sealed class When_tracking_a_workflow_graph
     public void Sinks_are_the_nodes_nothing_depends_on_and_carry_the_outputs()
     {
         var a = Node("a", NodeStatus.Succeeded, 1);
-        var b = Node("b", NodeStatus.Succeeded, 1, "a");
+        var b = TestNodes.In("b", NodeStatus.Succeeded, 1, ["a"], outputJson: """{"x":1}""");
         var c = Node("c", NodeStatus.Succeeded, 1, "a");
-        b.OutputJson = """{"x":1}""";
         var graph = new WorkflowGraph([a, b, c]);
 
         var outputs = graph.SinkOutputs();
@@ -85,7 +82,7 @@ public sealed class When_tracking_a_workflow_graph
         var graph = new WorkflowGraph([a, b]);
 
         Assert.False(graph.AllSucceeded);
-        b.State = NodeStatus.Succeeded;
+        b.Succeed("executor-1", null, TestNodes.At);
         Assert.True(graph.AllSucceeded);
     }
 }

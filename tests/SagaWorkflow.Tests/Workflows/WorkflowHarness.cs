@@ -33,9 +33,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
     {
         var provider = new ServiceCollection()
             .AddSingleton(TimeProvider.System)
-            .AddSingleton<WorkflowSteps>()
-            .AddSingleton<FailoverSteps>()
-            .AddSingleton<WorkflowControlSteps>()
+            .AddWorkflowSteps()
             .AddSingleton<IExecutorDirectory, EveryExecutorOnline>()
             .AddLogging()
             .AddMassTransitTestHarness(x =>

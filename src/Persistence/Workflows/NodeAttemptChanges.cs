@@ -1,0 +1,132 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace SagaWorkflow.Persistence.Workflows;
+
+/// <summary>
+/// The <c>node_attempts</c> rows one node's methods created or changed, waiting to be written with the saga's own save
+/// (the repository calls <see cref="WriteTo"/> just before it, so they share the transaction and its version check).
+/// Only the changed columns of an existing row are written: a row made in an earlier transaction is not read back.
+/// Outside a database (MassTransit's in-memory test harness) nothing is written and <see cref="Rows"/> keeps every
+/// attempt of the node, so harness tests see the same history SQL shows.
+/// </summary>
+public sealed class NodeAttemptChanges
+{
+    private readonly Dictionary<int, NodeAttempt> _rows = [];
+    private readonly Dictionary<int, HashSet<string>?> _unwritten = [];
+
+    /// <summary>The attempts of this node known in memory, in attempt order (all of them, in the test harness).</summary>
+    public IReadOnlyList<NodeAttempt> Rows => _rows.Values.OrderBy(r => r.Attempt).ToList();
+
+    internal void Dispatched(WorkflowNodeState node, DateTime at)
+    {
+        _rows[node.Attempt] = new NodeAttempt
+        {
+            WorkflowId = node.WorkflowId,
+            NodeId = node.NodeId,
+            Attempt = node.Attempt,
+            ExecutorId = node.TargetExecutor,
+            Outcome = AttemptOutcomes.Dispatched,
+            DispatchedAt = at,
+        };
+        _unwritten[node.Attempt] = null; // a new row: inserted whole
+    }
+
+    /// <summary>An executor took the attempt; <paramref name="redeliveredFrom"/> had it before (the broker handed it on).</summary>
+    internal void Started(WorkflowNodeState node, string executorId, string? redeliveredFrom, DateTime at)
+    {
+        var row = Edit(node, node.Attempt);
+        Set(row, nameof(NodeAttempt.ExecutorId), executorId);
+        if (redeliveredFrom is not null)
+            Set(row, nameof(NodeAttempt.RedeliveredFrom), redeliveredFrom);
+        Set(row, nameof(NodeAttempt.Outcome), AttemptOutcomes.Running);
+        Set(row, nameof(NodeAttempt.StartedAt), at);
+    }
+
+    /// <summary>The current attempt reported (or was given) its outcome; <paramref name="startedAt"/> is the node's start.</summary>
+    internal void Finished(WorkflowNodeState node, string outcome, string? executorId, string? error, DateTime? startedAt, DateTime at)
+    {
+        var row = Edit(node, node.Attempt);
+        Set(row, nameof(NodeAttempt.Outcome), outcome);
+        if (executorId is not null)
+            Set(row, nameof(NodeAttempt.ExecutorId), executorId);
+        Set(row, nameof(NodeAttempt.Error), error);
+        if (startedAt is not null)
+            Set(row, nameof(NodeAttempt.StartedAt), startedAt);
+        Set(row, nameof(NodeAttempt.FinishedAt), at);
+    }
+
+    /// <summary>The attempt was taken away from wherever it was (lost, handed over, never started, cancelled).</summary>
+    internal void Superseded(WorkflowNodeState node, string outcome, string reason, DateTime at)
+    {
+        var row = Edit(node, node.Attempt);
+        Set(row, nameof(NodeAttempt.Outcome), outcome);
+        Set(row, nameof(NodeAttempt.SupersededReason), reason);
+        Set(row, nameof(NodeAttempt.FinishedAt), at);
+    }
+
+    /// <summary>A result of an earlier attempt, after it was superseded: kept on its row as arrived late, never applied.</summary>
+    internal void ArrivedLate(WorkflowNodeState node, int attempt, string outcome, string executorId, string? error, DateTime at)
+    {
+        var row = Edit(node, attempt);
+        Set(row, nameof(NodeAttempt.Outcome), outcome);
+        Set(row, nameof(NodeAttempt.ArrivedLate), true);
+        Set(row, nameof(NodeAttempt.ExecutorId), executorId);
+        Set(row, nameof(NodeAttempt.Error), error);
+        Set(row, nameof(NodeAttempt.FinishedAt), at);
+    }
+
+    /// <summary>
+    /// Hands what changed since the last call to <paramref name="db"/>, to be saved with the saga row: new rows as inserts,
+    /// changed ones as updates of just those columns (of the instance the context already tracks, when a batch's earlier
+    /// message wrote it).
+    /// </summary>
+    public void WriteTo(DbContext db)
+    {
+        foreach (var (attempt, changed) in _unwritten)
+        {
+            var row = _rows[attempt];
+            var tracked = db.Set<NodeAttempt>().Local.FindEntryUntyped([row.WorkflowId, row.NodeId, row.Attempt]);
+            if (changed is null && tracked is null)
+            {
+                db.Add(row);
+                continue;
+            }
+
+            var entry = tracked ?? db.Attach(row);
+            if (entry.State == EntityState.Added)
+                continue; // inserted whole at the save, with whatever changed since
+            foreach (var property in (IEnumerable<string>?)changed ?? AllColumns)
+            {
+                entry.Property(property).CurrentValue = typeof(NodeAttempt).GetProperty(property)!.GetValue(row);
+                entry.Property(property).IsModified = true;
+            }
+        }
+
+        _unwritten.Clear();
+    }
+
+    private static readonly string[] AllColumns = typeof(NodeAttempt).GetProperties()
+        .Select(p => p.Name)
+        .Where(n => n is not (nameof(NodeAttempt.WorkflowId) or nameof(NodeAttempt.NodeId) or nameof(NodeAttempt.Attempt)))
+        .ToArray();
+
+    /// <summary>The row of <paramref name="attempt"/> to change: the one in memory, or a stand-in keyed to the stored one.</summary>
+    private NodeAttempt Edit(WorkflowNodeState node, int attempt)
+    {
+        if (!_rows.TryGetValue(attempt, out var row))
+        {
+            row = new NodeAttempt { WorkflowId = node.WorkflowId, NodeId = node.NodeId, Attempt = attempt };
+            _rows[attempt] = row;
+        }
+
+        if (!_unwritten.ContainsKey(attempt))
+            _unwritten[attempt] = [];
+        return row;
+    }
+
+    private void Set(NodeAttempt row, string property, object? value)
+    {
+        typeof(NodeAttempt).GetProperty(property)!.SetValue(row, value);
+        _unwritten[row.Attempt]?.Add(property);
+    }
+}

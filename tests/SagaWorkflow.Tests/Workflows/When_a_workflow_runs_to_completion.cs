@@ -64,6 +64,10 @@ public sealed class When_a_workflow_runs_to_completion
         Assert.Equal([1, 2, 3], h.Harness.Sent.Select<ExecuteNode>().Select(s => s.Context.Message.Attempt));
         Assert.Equal(3, saga.Nodes.Single().Attempt);
         Assert.Equal(3, JsonDocument.Parse(saga.Nodes.Single().OutputJson!).RootElement.GetProperty("attempt").GetInt32());
+        // The node_attempts rows, as the saga wrote them: visible here without a database.
+        Assert.Equal([(1, "failed", "attempt 1 fails"), (2, "failed", "attempt 2 fails"), (3, "succeeded", null)],
+            saga.Nodes.Single().Attempts.Rows.Select(a => (a.Attempt, a.Outcome, a.Error)));
+        Assert.All(saga.Nodes.Single().Attempts.Rows, a => Assert.Equal("scripted", a.ExecutorId));
     }
 
     [Fact]

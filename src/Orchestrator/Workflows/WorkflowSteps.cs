@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using SagaWorkflow.Contracts;
 using SagaWorkflow.Contracts.Definitions;
-using SagaWorkflow.Orchestrator.Executors;
+using SagaWorkflow.Orchestrator.ExecutorRegistry;
 using SagaWorkflow.Orchestrator.Metrics;
 using SagaWorkflow.Persistence.Workflows;
 

@@ -17,6 +17,8 @@ public static class TransportConfiguration
     public static void UsingConfiguredTransport(this IBusRegistrationConfigurator x, IConfiguration configuration,
         Action<IBusRegistrationContext, IBusFactoryConfigurator> configureEndpoints)
     {
+        // MassTransit's own health check of the bus and its endpoints, tagged "ready": /ready lists it as "bus".
+        x.ConfigureHealthCheckOptions(o => o.Name = "bus");
         if (Kind(configuration) == TransportKind.InMemory)
         {
             x.UsingInMemory((context, cfg) =>

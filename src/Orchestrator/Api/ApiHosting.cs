@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SagaWorkflow.Hosting;
 using SagaWorkflow.Orchestrator.Metrics;
 
 namespace SagaWorkflow.Orchestrator.Api;
@@ -21,7 +22,11 @@ public static class ApiHosting
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ServiceUnavailableHandler>();
-        builder.Services.AddWorkflowMetrics();
+        builder.Services.AddOrchestratorMetrics();
+        // The bus check comes from MassTransit (see TransportConfiguration); /ready lists the checks in this order after it.
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthDefaults.ReadinessTag])
+            .AddCheck<SchedulerHealthCheck>("scheduler", tags: [HealthDefaults.ReadinessTag]);
         return builder;
     }
 
@@ -30,8 +35,8 @@ public static class ApiHosting
         // Unhandled exceptions and bare status codes (unknown route, wrong method) also answer as problem details.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthEndpoints();
-        app.MapMetricsEndpoint();
+        app.MapWorkflowHealthEndpoints();
+        app.MapOrchestratorMetrics();
         var api = app.MapGroup("/api/v1");
         api.MapWorkflowEndpoints();
         api.MapExecutorEndpoints();

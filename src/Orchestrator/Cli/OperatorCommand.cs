@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SagaWorkflow.Contracts;
 using SagaWorkflow.Contracts.Definitions;
-using SagaWorkflow.Executors.Hosting;
+using SagaWorkflow.Hosting;
 using SagaWorkflow.Persistence;
 
 namespace SagaWorkflow.Orchestrator.Cli;

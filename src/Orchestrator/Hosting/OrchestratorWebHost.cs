@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using SagaWorkflow.Executors.Hosting;
+using SagaWorkflow.Hosting;
 using SagaWorkflow.Orchestrator.Api;
 
 namespace SagaWorkflow.Orchestrator.Hosting;

@@ -11,13 +11,16 @@ namespace SagaWorkflow.Orchestrator.Metrics;
 /// </summary>
 public sealed class StateGauges : IDisposable
 {
+    /// <summary>A meter per instance (one per host), so a host exports its own database's reading only (see OrchestratorMetrics).</summary>
+    public const string MeterName = "SagaWorkflow.State";
+
     private readonly WorkflowDbContextFactory _databases;
     private volatile Snapshot _snapshot = new([], []);
 
     public StateGauges(WorkflowDbContextFactory databases)
     {
         _databases = databases;
-        Meter = new Meter(WorkflowMetrics.MeterName);
+        Meter = new Meter(MeterName);
         Meter.CreateObservableGauge("sagaworkflow.nodes.in_flight", () => Measure(_snapshot.InFlight), "{node}",
             "Nodes dispatched or running (whole deployment), by capability");
         Meter.CreateObservableGauge("sagaworkflow.executors.online", () => Measure(_snapshot.Online), "{executor}",
@@ -26,7 +29,7 @@ public sealed class StateGauges : IDisposable
 
     public Meter Meter { get; }
 
-    /// <summary>Reads the current figures; called by the exporter before it collects the gauges.</summary>
+    /// <summary>Reads the current figures; called before each scrape collects the gauges.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         await using var db = _databases.Create();

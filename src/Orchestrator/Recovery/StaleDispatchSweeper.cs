@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SagaWorkflow.Contracts;
-using SagaWorkflow.Orchestrator.Executors;
+using SagaWorkflow.Orchestrator.ExecutorRegistry;
 using SagaWorkflow.Orchestrator.Hosting;
 using SagaWorkflow.Persistence;
 using SagaWorkflow.Persistence.Workflows;

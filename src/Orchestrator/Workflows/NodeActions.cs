@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using SagaWorkflow.Contracts;
-using SagaWorkflow.Orchestrator.Executors;
+using SagaWorkflow.Orchestrator.ExecutorRegistry;
 using SagaWorkflow.Orchestrator.Metrics;
 using SagaWorkflow.Persistence.Workflows;
 

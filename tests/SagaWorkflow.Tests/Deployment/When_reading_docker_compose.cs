@@ -1,6 +1,7 @@
-using SagaWorkflow.Orchestrator.Api;
 using System.Text.RegularExpressions;
-using SagaWorkflow.Executors.Hosting;
+using SagaWorkflow.Hosting;
+using SagaWorkflow.NodeExecution.Runtime;
+using SagaWorkflow.Orchestrator.Api;
 using SagaWorkflow.Orchestrator.Recovery;
 using SagaWorkflow.Persistence;
 

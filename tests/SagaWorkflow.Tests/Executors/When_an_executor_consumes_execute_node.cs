@@ -4,7 +4,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SagaWorkflow.Contracts;
-using SagaWorkflow.Executors;
+using SagaWorkflow.NodeExecution;
 
 namespace SagaWorkflow.Tests.Executors;
 

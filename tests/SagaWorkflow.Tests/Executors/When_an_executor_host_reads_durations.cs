@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using SagaWorkflow.Executors.Hosting;
+using SagaWorkflow.Executors;
 
 namespace SagaWorkflow.Tests.Executors;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using SagaWorkflow.Executors;
-using SagaWorkflow.Executors.BuiltIn;
+using SagaWorkflow.NodeExecution;
+using SagaWorkflow.NodeExecution.BuiltIn;
 
 namespace SagaWorkflow.Tests.Executors;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using SagaWorkflow.Executors;
-using SagaWorkflow.Executors.BuiltIn;
-using SagaWorkflow.Executors.Hosting;
+using SagaWorkflow.NodeExecution;
+using SagaWorkflow.NodeExecution.BuiltIn;
+using SagaWorkflow.NodeExecution.Runtime;
 
 namespace SagaWorkflow.Tests.Executors;
 

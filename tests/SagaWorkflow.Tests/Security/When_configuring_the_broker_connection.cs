@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using SagaWorkflow.Executors.Hosting;
+using SagaWorkflow.Hosting;
 
 namespace SagaWorkflow.Tests.Security;
 

@@ -4,7 +4,7 @@ using System.Text;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using SagaWorkflow.Executors.Hosting;
+using SagaWorkflow.Hosting;
 
 namespace SagaWorkflow.Tests.Security;
 

@@ -4,7 +4,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SagaWorkflow.Contracts;
 using SagaWorkflow.Contracts.Definitions;
-using SagaWorkflow.Orchestrator.Executors;
+using SagaWorkflow.Orchestrator.ExecutorRegistry;
 using SagaWorkflow.Orchestrator.Workflows;
 using SagaWorkflow.Persistence.Workflows;
 

@@ -1,0 +1,60 @@
+using System.Security.Authentication;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+
+namespace SagaWorkflow.Hosting;
+
+/// <summary>
+/// Picks the bus transport from configuration, so local and distributed mode are the same code. Shared by the
+/// orchestrator and the executor host: both call <see cref="UsingConfiguredTransport"/> with their own endpoints.
+/// </summary>
+public static class TransportConfiguration
+{
+    public static TransportKind Kind(IConfiguration configuration) =>
+        configuration.GetSection(TransportOptions.Section).Get<TransportOptions>()?.Kind ?? TransportKind.InMemory;
+
+    /// <summary>Configures the transport, then <paramref name="configureEndpoints"/>, then every registered consumer's default endpoint.</summary>
+    public static void UsingConfiguredTransport(this IBusRegistrationConfigurator x, IConfiguration configuration,
+        Action<IBusRegistrationContext, IBusFactoryConfigurator> configureEndpoints)
+    {
+        // MassTransit's own health check of the bus and its endpoints, tagged "ready": /ready lists it as "bus".
+        x.ConfigureHealthCheckOptions(o => o.Name = "bus");
+        if (Kind(configuration) == TransportKind.InMemory)
+        {
+            x.UsingInMemory((context, cfg) =>
+            {
+                cfg.UseConsumeFilter(typeof(WorkflowLogScope<>), context);
+                configureEndpoints(context, cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+            return;
+        }
+
+        var rabbit = (configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions()).Resolved();
+        x.UsingRabbitMq((context, cfg) =>
+        {
+            cfg.Host(rabbit.Host, (ushort)rabbit.EffectivePort, rabbit.VirtualHost, h =>
+            {
+                h.Username(rabbit.Username);
+                h.Password(rabbit.Password);
+                if (rabbit.UseTls)
+                {
+                    // Certificate errors are never allowed: a broker whose certificate does not match the name or
+                    // chain to a trusted root is refused (trust a private CA through the system store).
+                    h.UseSsl(ssl =>
+                    {
+                        ssl.ServerName = rabbit.EffectiveTlsServerName;
+                        ssl.Protocol = SslProtocols.Tls12 | SslProtocols.Tls13;
+                    });
+                }
+
+                // Publisher confirms: a send completes only once the broker has the message, so the outbox's
+                // "sent after commit" means stored by the broker, not merely written to a socket.
+                h.PublisherConfirmation = true;
+            });
+            cfg.UseConsumeFilter(typeof(WorkflowLogScope<>), context);
+            configureEndpoints(context, cfg);
+            cfg.ConfigureEndpoints(context);
+        });
+    }
+}

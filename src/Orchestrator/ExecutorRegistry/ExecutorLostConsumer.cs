@@ -1,0 +1,49 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using SagaWorkflow.Contracts;
+using SagaWorkflow.Persistence;
+using SagaWorkflow.Persistence.Workflows;
+
+namespace SagaWorkflow.Orchestrator.ExecutorRegistry;
+
+/// <summary>
+/// Fans an <see cref="ExecutorLost"/> out to the workflows it concerns: every current attempt recorded on that executor
+/// (<c>workflow_nodes.executor_id</c>) plus every execution it listed in flight at its last heartbeat (it may have
+/// started one whose NodeStarted was not applied yet). Each workflow gets one <see cref="ReassignNodes"/>, and its saga
+/// decides under its own lock; attempts that moved on meanwhile are left alone there.
+/// </summary>
+public sealed class ExecutorLostConsumer(WorkflowDbContextFactory dbContextFactory, ILogger<ExecutorLostConsumer> logger) : IConsumer<ExecutorLost>
+{
+    public const string QueueName = "executor-failover";
+
+    public async Task Consume(ConsumeContext<ExecutorLost> context)
+    {
+        var m = context.Message;
+        await using var db = dbContextFactory.Create();
+        var recorded = await db.Nodes.AsNoTracking()
+            .Where(n => n.ExecutorId == m.ExecutorId && n.State == NodeStatus.Running)
+            .Select(n => new { n.WorkflowId, n.NodeId, n.Attempt })
+            .ToListAsync(context.CancellationToken);
+        var attempts = recorded.Select(r => (r.WorkflowId, r.NodeId, r.Attempt)).ToHashSet();
+        foreach (var executionId in m.InFlight)
+        {
+            if (ExecutionIds.TryParse(executionId, out var workflowId, out var nodeId, out var attempt))
+                attempts.Add((workflowId, nodeId, attempt));
+        }
+
+        logger.LogWarning("Executor {ExecutorId} lost ({Reason}): reassigning {Count} attempt(s) in {Workflows} workflow(s)", m.ExecutorId, m.Reason,
+            attempts.Count, attempts.Select(a => a.WorkflowId).Distinct().Count());
+        var endpoint = await context.GetSendEndpoint(new Uri("queue:" + NodeQueues.WorkflowState));
+        foreach (var workflow in attempts.GroupBy(a => a.WorkflowId))
+        {
+            await endpoint.Send(new ReassignNodes
+            {
+                WorkflowId = workflow.Key,
+                ExecutorId = m.ExecutorId,
+                Attempts = workflow.Select(a => new NodeAttemptRef { NodeId = a.NodeId, Attempt = a.Attempt }).ToList(),
+                Reason = m.Reason,
+            }, context.CancellationToken);
+        }
+    }
+}

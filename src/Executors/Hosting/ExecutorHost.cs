@@ -66,7 +66,17 @@ public static class ExecutorHost
         var root = new RootCommand("SagaWorkflow executor: consumes node.<capability> queues and runs nodes. Each switch is also a setting " +
             "(Executor__Concurrency=8, ...; docs/operations.md); --Section:Key=value arguments are configuration.\n\n" + ExitCodes.Describe());
         // Concurrency is a number: a typo is a usage error here rather than a binder message at start.
-        var concurrency = new Option<int?>("--concurrency") { Description = Descriptions["--concurrency"] };
+        var concurrency = new Option<int?>("--concurrency")
+        {
+            Description = Descriptions["--concurrency"],
+            CustomParser = result =>
+            {
+                if (int.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                    return value;
+                result.AddError($"--concurrency '{result.Tokens[0].Value}' is not a whole number");
+                return null;
+            },
+        };
         var options = Switches.Keys.Where(name => name != concurrency.Name).ToDictionary(name => name, name => new Option<string?>(name) { Description = Descriptions[name] });
         foreach (var option in options.Values.Append<Option>(concurrency))
             root.Options.Add(option);

@@ -46,7 +46,7 @@ public sealed class When_the_cli_gets_no_usable_answer
 
         var (exit, errors) = await SagaflowAsync(server.Url, "status", "6c1e0000-0000-0000-0000-000000000000");
 
-        AssertOneLineRefusal(exit, errors, server.Url, "'nodes'");
+        AssertOneLineRefusal(exit, errors, server.Url, "missing required properties including: 'definition'");
     }
 
     [Fact]

@@ -22,6 +22,15 @@ public sealed class When_a_command_line_ends
             ExitCodes.All.Select(c => c.Code));
     }
 
+    [Fact]
+    public void The_operations_guide_lists_every_exit_code_as_the_table_has_it()
+    {
+        var guide = File.ReadAllText(RepositoryPaths.Doc("operations.md"));
+
+        foreach (var code in ExitCodes.All)
+            Assert.Contains($"| {code.Code} | {code.Meaning} |", guide, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("completed", "Completed", ExitCodes.Ok)]
     [InlineData("failed", "Failed", ExitCodes.Failed)]

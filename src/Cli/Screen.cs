@@ -25,7 +25,14 @@ public sealed class Screen(TextWriter output, bool interactive)
         if (!interactive)
             output.WriteLine(Plain(renderable));
         else
-            Console.Write(renderable is Table table ? table.Border(TableBorder.Rounded) : renderable);
+            Console.Write(renderable is Table table ? Bordered(table) : renderable);
+    }
+
+    private static Table Bordered(Table table)
+    {
+        foreach (var column in table.Columns)
+            column.Padding = new Padding(1, 0, 1, 0);
+        return table.Border(TableBorder.Rounded);
     }
 
     /// <summary>A table as borderless aligned columns, trailing spaces trimmed, as wide as its longest cell needs.</summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 
 namespace SagaWorkflow.Cli;
@@ -25,24 +24,22 @@ public sealed class ApiClient : IDisposable
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
     }
 
-    public Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+    public Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
 
-    public Task<JsonElement> PostAsync(string path, string? json, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"),
-        }, cancellationToken);
+    public Task<T> PostAsync<T>(string path, object? body, CancellationToken cancellationToken) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: CliJson.Options) },
+            cancellationToken);
 
-    public Task<JsonElement> DeleteAsync(string path, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
+    public Task<T> PutAsync<T>(string path, object body, CancellationToken cancellationToken) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body, body.GetType(), options: CliJson.Options) }, cancellationToken);
 
-    public Task<JsonElement> PutAsync(string path, string json, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") }, cancellationToken);
+    public Task<T> DeleteAsync<T>(string path, CancellationToken cancellationToken) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using (request)
         {
@@ -66,16 +63,33 @@ public sealed class ApiClient : IDisposable
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
                 if (!response.IsSuccessStatusCode)
                     throw new ApiException(Describe(response.StatusCode, text));
-                try
-                {
-                    return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-                }
-                catch (JsonException)
-                {
-                    throw new ApiException($"the API at {_http.BaseAddress} answered {request.Method} {request.RequestUri} with {(int)response.StatusCode} and a body that is not JSON " +
-                        $"(starts '{Shorten(text)}'); is --api pointing at a SagaWorkflow orchestrator?");
-                }
+                return Read<T>(text, $"{request.Method} {request.RequestUri} with {(int)response.StatusCode}");
             }
+        }
+    }
+
+    /// <summary>An answer as its record: not JSON, or JSON of another shape (a field missing or of another kind), is one readable error.</summary>
+    private T Read<T>(string text, string answered)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text.Length == 0 ? "null" : text);
+        }
+        catch (JsonException)
+        {
+            throw new ApiException($"the API at {_http.BaseAddress} answered {answered} and a body that is not JSON " +
+                $"(starts '{Shorten(text)}'); is --api pointing at a SagaWorkflow orchestrator?");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text.Length == 0 ? "null" : text, CliJson.Options)
+                ?? throw new JsonException("the answer is empty");
+        }
+        catch (JsonException ex)
+        {
+            throw new ApiException($"the API at {_http.BaseAddress} answered {answered} in a form this sagaflow cannot read ({ex.Message}); " +
+                "is --api pointing at a SagaWorkflow orchestrator of this version?");
         }
     }
 

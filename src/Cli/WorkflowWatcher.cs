@@ -1,51 +1,81 @@
+using SagaWorkflow.ApiContracts;
+using SagaWorkflow.CommandLine;
+using Spectre.Console;
+
 namespace SagaWorkflow.Cli;
 
 /// <summary>
-/// Follows a workflow until it ends by polling the API. On a terminal it redraws the per-node table in place; when the
-/// output is redirected (CI, a log file) it prints one line per node transition instead, then the final table.
+/// Follows a workflow until it ends by polling the API. On a terminal the per-node table is redrawn in place (a Spectre
+/// live display); when the output is redirected (CI, a log file) it prints one line per node transition instead, then
+/// the final table.
 /// </summary>
-public sealed class WorkflowWatcher(ApiClient client, TextWriter output, bool interactive, TimeSpan pollInterval, TimeProvider? time = null)
+public sealed class WorkflowWatcher(ApiClient client, Screen screen, TimeSpan pollInterval, TimeProvider? time = null)
 {
-    public async Task<int> WatchAsync(string id, CancellationToken cancellationToken)
+    public async Task<int> WatchAsync(Guid id, CancellationToken cancellationToken)
     {
-        var path = $"/api/v1/workflows/{Uri.EscapeDataString(id)}";
-        var seen = new Dictionary<string, string>();
-        var drawnLines = 0;
-        var notYet = 0;
-        while (true)
+        var first = await FirstAsync(id, cancellationToken);
+        if (!screen.Interactive)
+            return await FollowPlainAsync(id, first, cancellationToken);
+        var outcome = ExitCodes.Ok;
+        await screen.Console.Live(WorkflowTable.Render(first)).StartAsync(async live =>
         {
-            System.Text.Json.JsonElement workflow;
-            try
+            for (var workflow = first; ; workflow = await GetAsync(id, cancellationToken))
             {
-                workflow = await client.GetAsync(path, cancellationToken);
-            }
-            catch (ApiException ex) when (ex.Message.StartsWith("404", StringComparison.Ordinal) && ++notYet <= 20)
-            {
-                // Just submitted: the row appears once an orchestrator has consumed the command.
+                live.UpdateTarget(WorkflowTable.Render(workflow));
+                if (Finished(workflow))
+                {
+                    outcome = ExitCodeOf(workflow);
+                    return;
+                }
+
                 await Task.Delay(pollInterval, cancellationToken);
-                continue;
+            }
+        });
+        return outcome;
+    }
+
+    public static int ExitCodeOf(WorkflowView workflow) => workflow.State switch
+    {
+        "Failed" => ExitCodes.Failed,
+        "Cancelled" => ExitCodes.Cancelled,
+        _ => ExitCodes.Ok,
+    };
+
+    private async Task<int> FollowPlainAsync(Guid id, WorkflowView first, CancellationToken cancellationToken)
+    {
+        var seen = new Dictionary<string, string>();
+        for (var workflow = first; ; workflow = await GetAsync(id, cancellationToken))
+        {
+            foreach (var line in WorkflowTable.Transitions(workflow, seen, (time ?? TimeProvider.System).GetLocalNow()))
+                screen.WriteLine(line);
+            if (Finished(workflow))
+            {
+                screen.WriteLine(Screen.Plain(WorkflowTable.Render(workflow)));
+                return ExitCodeOf(workflow);
             }
 
-            var finished = WorkflowTable.FinishedStates.Contains(WorkflowTable.State(workflow));
-            if (interactive)
-            {
-                var table = WorkflowTable.Render(workflow);
-                if (drawnLines > 0)
-                    output.Write($"\u001b[{drawnLines}A\u001b[J"); // back to the table's first line, clear below
-                output.WriteLine(table);
-                drawnLines = table.Split(Environment.NewLine).Length;
-            }
-            else
-            {
-                foreach (var line in WorkflowTable.Transitions(workflow, seen, (time ?? TimeProvider.System).GetLocalNow()))
-                    output.WriteLine(line);
-                if (finished)
-                    output.WriteLine(WorkflowTable.Render(workflow));
-            }
-
-            if (finished)
-                return SagaflowCommand.ExitCodeOf(workflow, running: SagaflowCommand.Ok);
             await Task.Delay(pollInterval, cancellationToken);
         }
     }
+
+    /// <summary>Just submitted, the workflow appears once an orchestrator has consumed the command: a few 404s are expected.</summary>
+    private async Task<WorkflowView> FirstAsync(Guid id, CancellationToken cancellationToken)
+    {
+        for (var notYet = 1; ; notYet++)
+        {
+            try
+            {
+                return await GetAsync(id, cancellationToken);
+            }
+            catch (ApiException ex) when (ex.Message.StartsWith("404", StringComparison.Ordinal) && notYet <= 20)
+            {
+                await Task.Delay(pollInterval, cancellationToken);
+            }
+        }
+    }
+
+    private Task<WorkflowView> GetAsync(Guid id, CancellationToken cancellationToken) =>
+        client.GetAsync<WorkflowView>($"/api/v1/workflows/{id}", cancellationToken);
+
+    private static bool Finished(WorkflowView workflow) => WorkflowTable.FinishedStates.Contains(workflow.State);
 }

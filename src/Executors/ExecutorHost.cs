@@ -1,9 +1,11 @@
+using System.CommandLine;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SagaWorkflow.CommandLine;
 using SagaWorkflow.Contracts.Definitions;
 using SagaWorkflow.Hosting;
 using SagaWorkflow.NodeExecution;
@@ -12,8 +14,9 @@ using SagaWorkflow.NodeExecution.Runtime;
 namespace SagaWorkflow.Executors;
 
 /// <summary>
-/// The standalone executor host: <c>SagaWorkflow.Executors --capabilities http,delay --concurrency 8</c>
-/// (or <c>Executor__Capabilities__0=http</c> / <c>Executor__Concurrency=8</c> in the environment).
+/// The standalone executor host: <c>SagaWorkflow.Executors --capabilities http,delay --concurrency 8</c> (or
+/// <c>Executor__Capabilities__0=http</c> / <c>Executor__Concurrency=8</c> in the environment). Each switch sets one
+/// configuration key, so a switch and its key are validated alike; <c>--Section:Key=value</c> arguments are configuration too.
 /// </summary>
 public static class ExecutorHost
 {
@@ -28,6 +31,17 @@ public static class ExecutorHost
         ["--start-report-delay"] = $"{ExecutorOptions.Section}:StartReportDelay",
     };
 
+    private static readonly Dictionary<string, string> Descriptions = new()
+    {
+        ["--capabilities"] = "queues to consume, comma-separated (http,delay); default every built-in",
+        ["--concurrency"] = "attempts run at once per queue (also the prefetch); default 8",
+        ["--executor-id"] = "id recorded in workflow_nodes.executor_id; default host-pid-random",
+        ["--pools"] = "pools this executor belongs to, comma-separated (nodes may target a pool)",
+        ["--heartbeat"] = "heartbeat interval (500ms, 1s, 00:00:01); default 1s",
+        ["--drain-deadline"] = "on SIGTERM, how long running attempts may finish before they are handed over; default 25s",
+        ["--start-report-delay"] = "an attempt reports NodeStarted once it has run this long; 0 reports every start; default 50ms",
+    };
+
     /// <summary>The switches that take a duration, and whether zero is allowed (only the start report delay: report every start).</summary>
     private static readonly Dictionary<string, bool> DurationSwitches = new()
     {
@@ -36,29 +50,64 @@ public static class ExecutorHost
         ["--start-report-delay"] = true,
     };
 
-    /// <summary>Exit code of a bad setting (sysexits' EX_CONFIG, as the orchestrator uses): one line on stderr names the key.</summary>
-    public const int BadConfiguration = 78;
-
     public static async Task<int> RunAsync(string[] args)
     {
         try
         {
-            return await RunHostAsync(args);
+            return await Verbs.InvokeAsync(Build(), args, Console.Out, Console.Error, CancellationToken.None);
         }
         catch (OptionsValidationException exception)
         {
             // The message names the key and never a secret (RabbitMqOptions keeps the URI out of it).
             await Console.Error.WriteLineAsync($"error: {exception.Message}");
-            return BadConfiguration;
+            return ExitCodes.BadConfiguration;
         }
     }
 
-    private static async Task<int> RunHostAsync(string[] args)
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("SagaWorkflow executor: consumes node.<capability> queues and runs nodes. Each switch is also a setting " +
+            "(Executor__Concurrency=8, ...; docs/operations.md); --Section:Key=value arguments are configuration.\n\n" + ExitCodes.Describe());
+        // Concurrency is a number: a typo is a usage error here rather than a binder message at start.
+        var concurrency = new Option<int?>("--concurrency")
+        {
+            Description = Descriptions["--concurrency"],
+            CustomParser = result =>
+            {
+                if (int.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                    return value;
+                result.AddError($"--concurrency '{result.Tokens[0].Value}' is not a whole number");
+                return null;
+            },
+        };
+        var options = Switches.Keys.Where(name => name != concurrency.Name).ToDictionary(name => name, name => new Option<string?>(name) { Description = Descriptions[name] });
+        foreach (var option in options.Values.Append<Option>(concurrency))
+            root.Options.Add(option);
+        root.TreatUnmatchedTokensAsErrors = false;
+        root.SetAction(async parsed =>
+        {
+            if (parsed.UnmatchedTokens.FirstOrDefault(t => !IsConfigurationArgument(t)) is { } unknown)
+            {
+                await Console.Error.WriteLineAsync($"unknown argument '{unknown}' (settings are given as --Section:Key=value; --help lists the switches)");
+                return ExitCodes.Refused;
+            }
+
+            var settings = options.ToDictionary(o => Switches[o.Key], o => parsed.GetValue(o.Value));
+            settings[Switches[concurrency.Name]] = parsed.GetValue(concurrency)?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await RunHostAsync([.. parsed.UnmatchedTokens], settings.Where(s => s.Value is not null).ToDictionary());
+        });
+        return root;
+    }
+
+    private static bool IsConfigurationArgument(string token) => token.StartsWith("--", StringComparison.Ordinal) && token.Contains(':', StringComparison.Ordinal) && token.Contains('=', StringComparison.Ordinal);
+
+    private static async Task<int> RunHostAsync(string[] configurationArgs, Dictionary<string, string?> switches)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddCommandLine(args, Switches);
+        builder.Configuration.AddCommandLine(configurationArgs);
+        builder.Configuration.AddInMemoryCollection(switches);
         if (!NormalizeDurations(builder.Configuration, Console.Error))
-            return 2;
+            return ExitCodes.Refused;
         builder.Services.AddNodeExecutors();
         builder.Services.AddWorkflowLogScopes();
         builder.Services.AddMassTransit(x =>
@@ -77,7 +126,7 @@ public static class ExecutorHost
             .LogInformation("Executor {ExecutorId} consuming {Queues} with concurrency {Concurrency}", options.ExecutorId,
                 string.Join(", ", ExecutorRegistration.ConfiguredCapabilities(options, host.Services.GetServices<INodeExecutor>())), options.Concurrency);
         await host.RunAsync();
-        return 0;
+        return ExitCodes.Ok;
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.ApiContracts;
 using SagaWorkflow.Contracts.Definitions;
 using SagaWorkflow.Persistence;
 using SagaWorkflow.Persistence.Definitions;
@@ -17,8 +18,6 @@ namespace SagaWorkflow.Orchestrator.Api;
 public static class DefinitionEndpoints
 {
     public sealed record DefinitionVersion(int Version, DateTime CreatedAt, string? CreatedBy);
-
-    public sealed record DefinitionSummary(string Name, int LatestVersion, int Versions, DateTime UpdatedAt);
 
     public static RouteGroupBuilder MapDefinitionEndpoints(this RouteGroupBuilder api)
     {
@@ -62,7 +61,7 @@ public static class DefinitionEndpoints
         var stored = await StoredDefinitions.AddNextVersionAsync(db, name, version => WorkflowDefinitionParser.ToJson(parsed! with { Version = version }),
             time.GetUtcNow().UtcDateTime, createdBy, cancellationToken);
         return Results.Created($"/api/v1/definitions/{Uri.EscapeDataString(name)}/{stored.Version}",
-            new { name, version = stored.Version, createdAt = stored.CreatedAt, createdBy });
+            new DefinitionStored(name, stored.Version, stored.CreatedAt, createdBy));
     }
 
     private static async Task<IResult> ListAsync(WorkflowDbContext db, CancellationToken cancellationToken)

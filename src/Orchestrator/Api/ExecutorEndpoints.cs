@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.ApiContracts;
 using SagaWorkflow.Contracts;
 using SagaWorkflow.Contracts.Definitions;
 using SagaWorkflow.Persistence;
@@ -13,10 +14,6 @@ namespace SagaWorkflow.Orchestrator.Api;
 /// <summary><c>/api/v1/executors</c>: the registry as the orchestrators see it, and drain.</summary>
 public static class ExecutorEndpoints
 {
-    public sealed record ExecutorView(
-        string Id, string State, string[] Capabilities, string[] Pools, int Concurrency, int InFlight, string Host, string Version,
-        DateTime? LastHeartbeatAt, long HeartbeatTimeoutMs, DateTime? LostAt, string? LostReason, DateTime? DrainRequestedAt, DateTime? DrainedAt);
-
     public static RouteGroupBuilder MapExecutorEndpoints(this RouteGroupBuilder api)
     {
         var executors = api.MapGroup("/executors");
@@ -47,7 +44,7 @@ public static class ExecutorEndpoints
             using (body)
             {
                 var root = body.RootElement;
-                problems.AddRange(RequestJson.UnknownProperties(root, "drain takes optional 'deadline' (e.g. \"30s\") and 'reason'", "deadline", "reason"));
+                problems.AddRange(RequestJson.UnknownProperties(root, "drain takes optional 'deadline' (e.g. \"30s\") and 'reason'", RequestFields.Of<DrainBody>()));
                 // null is no deadline, as the CLI sends it when --deadline is not given.
                 if (root.TryGetProperty("deadline", out var d) && d.ValueKind != JsonValueKind.Null)
                 {
@@ -70,7 +67,7 @@ public static class ExecutorEndpoints
         if (state is "Lost" or "Stopped")
             return ApiProblems.Conflict($"Executor '{id}' is {state}; only an Online or Draining executor can drain.");
         await bus.Publish(new DrainExecutor { ExecutorId = id, Deadline = deadline, Reason = reason ?? "drain requested through the API" }, cancellationToken);
-        return Results.Accepted("/api/v1/executors", new { id, status = "drain requested", deadline = deadline?.ToString("c") });
+        return Results.Accepted("/api/v1/executors", new DrainAnswer(id, "drain requested", deadline?.ToString("c")));
     }
 
     private static string[] Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

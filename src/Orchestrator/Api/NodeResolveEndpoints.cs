@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.ApiContracts;
 using SagaWorkflow.Contracts;
 using SagaWorkflow.Persistence;
 using SagaWorkflow.Persistence.Workflows;
@@ -53,12 +54,12 @@ public static class NodeResolveEndpoints
         var endpoint = await sendEndpoints.GetSendEndpoint(new Uri("queue:" + NodeQueues.WorkflowState));
         await endpoint.Send(command, cancellationToken);
         var location = $"/api/v1/workflows/{workflowId}";
-        return Results.Accepted(location, new { id = workflowId, node = nodeId, status = $"{command.Decision} requested", location });
+        return Results.Accepted(location, new NodeResolveAnswer(workflowId, nodeId, $"{command.Decision} requested", location));
     }
 
     private static ResolveNode Read(JsonElement body, Guid workflowId, string nodeId, out List<RequestProblem> problems)
     {
-        problems = [.. RequestJson.UnknownProperties(body, Takes, "decision", "output", "reason")];
+        problems = [.. RequestJson.UnknownProperties(body, Takes, RequestFields.Of<ResolveBody>())];
         var decision = RequestJson.OptionalString(body, "decision", problems);
         if (decision is null && !problems.Exists(p => p.Property == "decision"))
             problems.Add(new RequestProblem("decision", $"'decision' is required: {string.Join(", ", Decisions)}."));

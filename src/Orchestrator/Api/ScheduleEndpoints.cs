@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.ApiContracts;
 using SagaWorkflow.Orchestrator.Scheduling;
 using SagaWorkflow.Persistence;
 
@@ -17,13 +18,11 @@ public static class ScheduleEndpoints
 {
     public const int MaxFires = 1000;
 
-    public sealed record FireView(DateTime FireTime, string Outcome, Guid? WorkflowId, string? Reason, DateTime RecordedAt);
-
     public static RouteGroupBuilder MapScheduleEndpoints(this RouteGroupBuilder api)
     {
         var schedules = api.MapGroup("/schedules");
         schedules.MapPost("", CreateAsync).AddEndpointFilter(new ApiKeyRequirement(mutating: true));
-        schedules.MapGet("", async (CronSchedules cron, CancellationToken ct) => Results.Ok(await cron.ListAsync(ct)))
+        schedules.MapGet("", ListAsync)
             .AddEndpointFilter(new ApiKeyRequirement(mutating: false));
         schedules.MapGet("/{id}/fires", FiresAsync).AddEndpointFilter(new ApiKeyRequirement(mutating: false));
         schedules.MapPost("/{id}/pause", (string id, CronSchedules cron, CancellationToken ct) =>
@@ -60,6 +59,10 @@ public static class ScheduleEndpoints
             created: $"/api/v1/schedules/{Uri.EscapeDataString(schedule.Id)}/fires");
     }
 
+    private static async Task<IResult> ListAsync(CronSchedules cron, CancellationToken cancellationToken) =>
+        Results.Ok((await cron.ListAsync(cancellationToken))
+            .Select(s => new ScheduleView(s.Id, s.Cron, s.TimeZone, s.State, s.NextFireTime, s.PreviousFireTime, s.Misfire.ToString())).ToList());
+
     /// <summary>
     /// The ledger, newest first. A deleted schedule keeps its rows, so only an id with neither a schedule nor any row is
     /// a 404 (a typo otherwise looked like a schedule that never fired).
@@ -74,7 +77,7 @@ public static class ScheduleEndpoints
             .Select(f => new FireView(f.FireTime, f.Outcome, f.WorkflowId, f.Reason, f.RecordedAt)).ToListAsync(cancellationToken);
         if (fires.Count == 0 && !await cron.ExistsAsync(id, cancellationToken))
             return ApiProblems.NotFound($"No schedule has the id '{id}' and none with that id ever fired; GET /api/v1/schedules lists them.");
-        return Results.Ok(new { id, fires });
+        return Results.Ok(new ScheduleFires(id, fires));
     }
 
     /// <summary>Runs a schedule operation; its refusals become 400 (invalid, every reason listed), 404 or 409.</summary>
@@ -95,7 +98,7 @@ public static class ScheduleEndpoints
             };
         }
 
-        var answer = new { id, status = done };
+        var answer = new ScheduleAnswer(id, done);
         return created is null ? Results.Ok(answer) : Results.Created(created, answer);
     }
 }

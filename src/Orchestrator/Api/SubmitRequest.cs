@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MassTransit;
+using SagaWorkflow.ApiContracts;
 using SagaWorkflow.Contracts.Definitions;
 
 namespace SagaWorkflow.Orchestrator.Api;
@@ -19,7 +20,7 @@ public sealed record SubmitRequest(Guid Id, JsonElement? Input, WorkflowDefiniti
     /// </summary>
     public static SubmitRequest Read(JsonElement root, List<RequestProblem> problems, out IReadOnlyList<DefinitionError> definitionErrors)
     {
-        problems.AddRange(RequestJson.UnknownProperties(root, Takes, "id", "definition", "definitionName", "definitionVersion", "input"));
+        problems.AddRange(RequestJson.UnknownProperties(root, Takes, RequestFields.Of<SubmitBody>()));
         var id = IdOf(root, problems);
         JsonElement? input = root.TryGetProperty("input", out var inputElement) && inputElement.ValueKind != JsonValueKind.Null ? inputElement.Clone() : null;
         // The run's input travels inside StartWorkflow and every ExecuteNode: nested too deep, those could not be serialized.

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.ApiContracts;
 using SagaWorkflow.Contracts;
 using SagaWorkflow.Persistence;
 
@@ -52,11 +53,11 @@ public static class WorkflowControlEndpoints
         if (state is null)
             return WorkflowEndpoints.NotFound(workflowId);
         if (control.AlreadyIn.Contains(state))
-            return Results.Ok(new { id = workflowId, status = $"already {state}", location });
+            return Results.Ok(new WorkflowControlAnswer(workflowId, $"already {state}", location));
         if (!control.From.Contains(state))
             return ApiProblems.Conflict($"Workflow {workflowId} is {state}; {control.Verb} applies to a workflow that is {string.Join(" or ", control.From)}.");
         await bus.Publish(control.Command(workflowId, reason ?? $"{control.Verb} through the API"), cancellationToken);
-        return Results.Accepted(location, new { id = workflowId, status = $"{control.Verb} requested", location });
+        return Results.Accepted(location, new WorkflowControlAnswer(workflowId, $"{control.Verb} requested", location));
     }
 
     private static async Task<(string? Reason, IResult? Problem)> ReasonAsync(HttpRequest request, string verb, CancellationToken cancellationToken)
@@ -65,7 +66,7 @@ public static class WorkflowControlEndpoints
         if (problem is not null || body is null)
             return (null, problem);
         using var document = body;
-        List<RequestProblem> problems = [.. RequestJson.UnknownProperties(document.RootElement, $"{verb} takes an optional 'reason'", "reason")];
+        List<RequestProblem> problems = [.. RequestJson.UnknownProperties(document.RootElement, $"{verb} takes an optional 'reason'", RequestFields.Of<ControlBody>())];
         var reason = RequestJson.OptionalString(document.RootElement, "reason", problems);
         return problems.Count > 0 ? (null, ApiProblems.InvalidRequest(problems)) : (reason, null);
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.ApiContracts;
 using SagaWorkflow.Contracts;
 using SagaWorkflow.Contracts.Definitions;
 using SagaWorkflow.Persistence;
@@ -71,7 +72,7 @@ public static class WorkflowEndpoints
             return badId!;
         var workflow = await db.Workflows.AsNoTracking().Include(w => w.Nodes).AsSplitQuery()
             .SingleOrDefaultAsync(w => w.CorrelationId == workflowId, cancellationToken);
-        return workflow is null ? NotFound(workflowId) : Results.Ok(WorkflowView.From(workflow));
+        return workflow is null ? NotFound(workflowId) : Results.Ok(workflow.ToView());
     }
 
     /// <summary>Every attempt of every node (the <c>node_attempts</c> rows): who ran it, how it ended, which results arrived late.</summary>
@@ -86,7 +87,7 @@ public static class WorkflowEndpoints
             .Select(a => new AttemptView(a.NodeId, a.Attempt, a.ExecutorId, a.RedeliveredFrom, a.Outcome, a.ArrivedLate, a.SupersededReason, a.Error,
                 a.DispatchedAt, a.StartedAt, a.FinishedAt))
             .ToListAsync(cancellationToken);
-        return Results.Ok(new { id = workflowId, attempts });
+        return Results.Ok(new WorkflowAttempts(workflowId, attempts));
     }
 
     private static async Task<IResult> ListAsync(HttpRequest request, WorkflowDbContext db, CancellationToken cancellationToken)

@@ -1,26 +1,23 @@
+using System.CommandLine;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
+using SagaWorkflow.CommandLine;
 using SagaWorkflow.Orchestrator.Hosting;
 using SagaWorkflow.Persistence;
 
 namespace SagaWorkflow.Orchestrator.Cli;
 
-/// <summary>Verbs of the orchestrator executable: <c>run</c> a definition file to completion, or <c>serve</c> (the default).</summary>
+/// <summary>
+/// Verbs of the orchestrator executable: <c>run</c> a definition file to completion in local mode, or <c>serve</c>.
+/// Operators work through the API with <c>sagaflow</c>; this binary has no verbs that go around it.
+/// </summary>
 public static class OrchestratorCommandLine
 {
-    public const string Usage = """
-        usage:
-          SagaWorkflow.Orchestrator run <definition.json> [--input <json>]   run one workflow in local mode and wait for it
-          SagaWorkflow.Orchestrator serve                                  host the orchestrator and its HTTP API (Api__Urls, default http://127.0.0.1:5080) until stopped
-          SagaWorkflow.Orchestrator schedule create <schedule.json> | list | pause <id> | resume <id> | delete <id>
-          SagaWorkflow.Orchestrator executor list | drain <executor-id> [--deadline 30s]
-          SagaWorkflow.Orchestrator node resolve <workflow-id> <node-id> succeed|retry|fail [--output <json>]
-        """;
-
     public static async Task<int> RunAsync(string[] args)
     {
         try
         {
-            return await RunVerbAsync(args);
+            return await Verbs.InvokeAsync(Build(Console.Out, new Dictionary<string, string?>()), args, Console.Out, Console.Error, CancellationToken.None);
         }
         // What an operator must fix, in one line naming the key; no stack trace to dig it out of.
         catch (DatabaseUnavailableException exception)
@@ -35,26 +32,56 @@ public static class OrchestratorCommandLine
         }
     }
 
-    private static async Task<int> RunVerbAsync(string[] args)
+    /// <param name="output">Where <c>run</c> prints its progress (tests pass their own writer).</param>
+    /// <param name="settings">Configuration laid over appsettings and the environment (tests point the database elsewhere).</param>
+    public static RootCommand Build(TextWriter output, IDictionary<string, string?> settings)
     {
-        switch (args.FirstOrDefault())
+        var root = new RootCommand("SagaWorkflow orchestrator. Operators use sagaflow, the API's command line.\n\n" + ExitCodes.Describe());
+        root.Subcommands.Add(Run(output, settings));
+        root.Subcommands.Add(Serve(settings));
+        return root;
+    }
+
+    private static Command Run(TextWriter output, IDictionary<string, string?> settings)
+    {
+        var file = new Argument<string>("definition.json") { Description = "the workflow definition to run" };
+        var input = new Option<JsonElement?>("--input")
         {
-            case "run":
-                return await RunCommand.ExecuteAsync(args[1..], Console.Out, CancellationToken.None);
-            case "schedule":
-                return await ScheduleCommand.ExecuteAsync(args[1..], Console.Out, new Dictionary<string, string?>(), CancellationToken.None);
-            case "executor" or "node":
-                return await OperatorCommand.ExecuteAsync(args[0], args[1..], Console.Out, new Dictionary<string, string?>(), CancellationToken.None);
-            case null or "serve":
-                await using (var app = OrchestratorWebHost.Build(args.Skip(1).ToArray()))
-                    await OrchestratorWebHost.RunAsync(app, CancellationToken.None);
-                return 0;
-            case "-h" or "--help" or "help":
-                Console.Out.WriteLine(Usage);
-                return 0;
-            default:
-                await Console.Error.WriteLineAsync($"unknown verb '{args[0]}'.\n{Usage}");
-                return 2;
-        }
+            Description = "the workflow's input, JSON",
+            CustomParser = result =>
+            {
+                try
+                {
+                    using var document = JsonDocument.Parse(result.Tokens[0].Value);
+                    return document.RootElement.Clone();
+                }
+                catch (JsonException ex)
+                {
+                    result.AddError($"--input is not valid JSON: {ex.Message}");
+                    return null;
+                }
+            },
+        };
+        var verbose = new Option<bool>("--verbose") { Description = "also write the framework's logs (bus, database, scheduler) to stderr" };
+        var run = new Command("run", "run one workflow in local mode (in-memory bus, SQLite under ./data) and wait for its outcome") { file, input, verbose };
+        run.SetAction((parsed, cancellationToken) =>
+            RunCommand.ExecuteAsync(new RunRequest(parsed.GetValue(file)!, parsed.GetValue(input), parsed.GetValue(verbose)), output, settings, cancellationToken));
+        return run;
+    }
+
+    private static Command Serve(IDictionary<string, string?> settings)
+    {
+        var serve = new Command("serve",
+            "host the orchestrator and its HTTP API (Api__Urls, default http://127.0.0.1:5080) until stopped; " +
+            "extra --Section:Key=value arguments are configuration");
+        // Configuration may come as arguments too (--Api:Urls=...), as documented in docs/operations.md.
+        serve.TreatUnmatchedTokensAsErrors = false;
+        serve.SetAction(async (parsed, cancellationToken) =>
+        {
+            await using var app = OrchestratorWebHost.Build([.. parsed.UnmatchedTokens], settings);
+            await OrchestratorWebHost.RunAsync(app, cancellationToken);
+            return ExitCodes.Ok;
+        });
+        return serve;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SagaWorkflow.CommandLine;
 using SagaWorkflow.Contracts;
 using SagaWorkflow.Contracts.Definitions;
 using SagaWorkflow.Orchestrator.Hosting;
@@ -11,32 +12,36 @@ using SagaWorkflow.Orchestrator.Hosting;
 namespace SagaWorkflow.Orchestrator.Cli;
 
 /// <summary>
-/// The <c>run</c> verb: starts a local-mode host, submits one workflow, prints node transitions as they
-/// happen and the final outputs. Exit code: 0 completed, 1 failed, 2 rejected or bad usage, 130 cancelled.
+/// The <c>run</c> verb: starts a local-mode host, submits one workflow, prints node transitions as they happen and the
+/// final outputs, with exit codes from <see cref="ExitCodes"/>. Its own lines are the only output: the framework's logs
+/// are left out unless <c>--verbose</c> asks for them (on stderr, so stdout stays the run's report).
 /// </summary>
 public static class RunCommand
 {
-    public static Task<int> ExecuteAsync(string[] args, TextWriter output, CancellationToken cancellationToken) =>
-        ExecuteAsync(args, output, new Dictionary<string, string?>(), cancellationToken);
+    /// <summary>The verb as a caller in this process runs it: <paramref name="args"/> as after <c>run</c> on the command line.</summary>
+    public static Task<int> ExecuteAsync(string[] args, TextWriter output, IDictionary<string, string?> settings, CancellationToken cancellationToken) =>
+        Verbs.InvokeAsync(OrchestratorCommandLine.Build(output, settings), ["run", .. args], output, output, cancellationToken);
 
-    // settings: configuration entries laid over appsettings and environment (tests point the database elsewhere).
-    public static async Task<int> ExecuteAsync(string[] args, TextWriter output, IDictionary<string, string?> settings,
-        CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(RunRequest request, TextWriter output, IDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
-        if (!TryParseArguments(args, output, out var file, out var input))
-            return ExitCodes.Rejected;
+        var file = request.File;
+        if (!File.Exists(file))
+        {
+            output.WriteLine($"definition file not found: {Path.GetFullPath(file)}");
+            return ExitCodes.Refused;
+        }
 
         var errors = WorkflowDefinitionParser.ParseAndValidate(await File.ReadAllTextAsync(file, cancellationToken), out var definition);
         // Malformed JSON never reaches the saga (there is nothing to send); definition errors go through it, as for any client.
         if (definition is null)
         {
             RunReport.PrintErrors(output, file, errors);
-            return ExitCodes.Rejected;
+            return ExitCodes.Refused;
         }
 
         var workflowId = NewId.NextGuid();
         var monitor = new RunMonitor(workflowId, output);
-        using var host = BuildHost(monitor, settings);
+        using var host = BuildHost(monitor, settings, request.Verbose);
         await host.MigrateWorkflowDatabaseAsync(cancellationToken);
         await host.StartAsync(cancellationToken);
         try
@@ -44,7 +49,7 @@ public static class RunCommand
             output.WriteLine($"workflow {workflowId} ({definition.Name} v{definition.Version}, {definition.Nodes.Count} nodes)");
             var bus = host.Services.GetRequiredService<IBus>();
             using var cancelOnCtrlC = CancelOnCtrlC(bus, workflowId);
-            await bus.Publish(new StartWorkflow { WorkflowId = workflowId, Definition = definition, Input = input, Trigger = "cli" }, cancellationToken);
+            await bus.Publish(new StartWorkflow { WorkflowId = workflowId, Definition = definition, Input = request.Input, Trigger = "cli" }, cancellationToken);
             var outcome = await monitor.Outcome.WaitAsync(cancellationToken);
             return RunReport.Print(output, outcome);
         }
@@ -54,11 +59,13 @@ public static class RunCommand
         }
     }
 
-    private static IHost BuildHost(RunMonitor monitor, IDictionary<string, string?> settings)
+    private static IHost BuildHost(RunMonitor monitor, IDictionary<string, string?> settings, bool verbose)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.ClearProviders();
+        if (verbose)
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSingleton(monitor);
         // The verb owns Ctrl+C (it cancels the workflow), so the host must not stop on it.
         builder.Services.AddSingleton<IHostLifetime, RunLifetime>();
@@ -80,45 +87,11 @@ public static class RunCommand
         return new CallbackDisposable(() => Console.CancelKeyPress -= Handler);
     }
 
-    private static bool TryParseArguments(string[] args, TextWriter output, out string file, out JsonElement? input)
-    {
-        file = "";
-        input = null;
-        var positional = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--input" && i + 1 < args.Length)
-            {
-                try
-                {
-                    using var document = JsonDocument.Parse(args[++i]);
-                    input = document.RootElement.Clone();
-                }
-                catch (JsonException ex)
-                {
-                    output.WriteLine($"--input is not valid JSON: {ex.Message}");
-                    return false;
-                }
-            }
-            else
-                positional.Add(args[i]);
-        }
-
-        if (positional.Count != 1)
-        {
-            output.WriteLine(OrchestratorCommandLine.Usage);
-            return false;
-        }
-
-        file = positional[0];
-        if (File.Exists(file))
-            return true;
-        output.WriteLine($"definition file not found: {Path.GetFullPath(file)}");
-        return false;
-    }
-
     private sealed class CallbackDisposable(Action dispose) : IDisposable
     {
         public void Dispose() => dispose();
     }
 }
+
+/// <summary>What <c>run</c> was asked: the definition file, the workflow's input, and whether to show the framework's logs.</summary>
+public sealed record RunRequest(string File, JsonElement? Input, bool Verbose);

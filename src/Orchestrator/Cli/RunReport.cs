@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SagaWorkflow.CommandLine;
 using SagaWorkflow.Contracts.Definitions;
 
 namespace SagaWorkflow.Orchestrator.Cli;
@@ -15,10 +16,10 @@ public static class RunReport
             case "completed":
                 output.WriteLine("workflow completed; outputs:");
                 output.WriteLine(JsonSerializer.Serialize(outcome.Outputs, Indented));
-                return ExitCodes.Completed;
+                return ExitCodes.Ok;
             case "rejected":
                 PrintErrors(output, "definition", outcome.Errors ?? []);
-                return ExitCodes.Rejected;
+                return ExitCodes.Refused;
             case "cancelled":
                 output.WriteLine($"workflow cancelled: {outcome.Error}");
                 return ExitCodes.Cancelled;

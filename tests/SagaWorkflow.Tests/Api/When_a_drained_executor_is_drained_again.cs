@@ -1,3 +1,4 @@
+using SagaWorkflow.CommandLine;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SagaWorkflow.Cli;
@@ -22,11 +23,11 @@ public sealed class When_a_drained_executor_is_drained_again(ApiHost api) : ICla
         }, TimeSpan.FromSeconds(30), () => Task.FromResult($"no online executor: {executors}"));
         var id = executors[0].GetProperty("id").GetString()!;
         var first = await When_draining_from_the_cli.SagaflowAsync(api, "drain", id, "--watch");
-        Assert.True(first.Exit == SagaflowCommand.Ok, first.Errors + first.Output);
+        Assert.True(first.Exit == ExitCodes.Ok, first.Errors + first.Output);
 
         var again = await When_draining_from_the_cli.SagaflowAsync(api, "drain", id, "--watch");
 
-        Assert.True(again.Exit == SagaflowCommand.Ok, again.Errors + again.Output);
+        Assert.True(again.Exit == ExitCodes.Ok, again.Errors + again.Output);
         Assert.Contains($"executor {id} drained at ", again.Output, StringComparison.Ordinal);
         var executor = (await api.Anonymous.GetFromJsonAsync<JsonElement>("/api/v1/executors"))[0];
         Assert.Equal(JsonValueKind.String, executor.GetProperty("drainedAt").ValueKind);

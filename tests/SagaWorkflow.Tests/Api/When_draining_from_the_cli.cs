@@ -1,3 +1,4 @@
+using SagaWorkflow.CommandLine;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SagaWorkflow.Cli;
@@ -24,7 +25,7 @@ public sealed class When_draining_from_the_cli(ApiHost api) : IClassFixture<ApiH
 
         var (exit, output, errors) = await SagaflowAsync("drain", id, "--deadline", "1s", "--watch");
 
-        Assert.True(exit == SagaflowCommand.Ok, $"exit {exit}: {errors}\n{output}");
+        Assert.True(exit == ExitCodes.Ok, $"exit {exit}: {errors}\n{output}");
         var lines = output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal($"drain of executor {id} requested", lines[0]);
         Assert.Contains($"executor {id}: Online, 1 in flight", lines);
@@ -43,7 +44,7 @@ public sealed class When_draining_from_the_cli(ApiHost api) : IClassFixture<ApiH
     {
         var (exit, _, errors) = await SagaflowAsync("drain", "nobody", "--watch");
 
-        Assert.Equal(SagaflowCommand.Refused, exit);
+        Assert.Equal(ExitCodes.Refused, exit);
         Assert.Contains("404", errors, StringComparison.Ordinal);
     }
 

@@ -1,3 +1,4 @@
+using SagaWorkflow.CommandLine;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -93,7 +94,7 @@ public sealed class When_resolving_a_node_in_doubt(ApiHost api) : IClassFixture<
         var (id, _) = await InDoubtAsync();
 
         var (badExit, badErrors) = await SagaflowAsync("resolve", id.ToString(), "charge", "succeed", "--output", "{not json");
-        Assert.Equal(SagaflowCommand.Refused, badExit);
+        Assert.Equal(ExitCodes.Refused, badExit);
         Assert.Contains("--output is not valid JSON", badErrors, StringComparison.Ordinal);
         Assert.Equal("in_doubt", ApiHost.Node(await api.WorkflowAsync(id), "charge").GetProperty("state").GetString());
 

@@ -1,3 +1,4 @@
+using SagaWorkflow.CommandLine;
 using SagaWorkflow.Cli;
 
 namespace SagaWorkflow.Tests.Api;
@@ -45,7 +46,7 @@ public sealed class When_the_cli_gets_no_usable_answer
 
         var (exit, errors) = await SagaflowAsync(server.Url, "status", "6c1e0000-0000-0000-0000-000000000000");
 
-        AssertOneLineRefusal(exit, errors, server.Url, "has no 'nodes'");
+        AssertOneLineRefusal(exit, errors, server.Url, "missing required properties including: 'definition'");
     }
 
     [Fact]
@@ -68,7 +69,7 @@ public sealed class When_the_cli_gets_no_usable_answer
 
     private static void AssertOneLineRefusal(int exit, string errors, string url, string expected)
     {
-        Assert.True(exit == SagaflowCommand.Refused, $"exit {exit}: {errors}");
+        Assert.True(exit == ExitCodes.Refused, $"exit {exit}: {errors}");
         Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(url, errors, StringComparison.Ordinal);
         Assert.Contains(expected, errors, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using SagaWorkflow.CommandLine;
 using System.Text.Json;
 using SagaWorkflow.Cli;
 
@@ -25,7 +26,7 @@ public sealed class When_using_the_sagaflow_cli(ApiHost api) : IClassFixture<Api
     {
         var (exit, output, _) = await SagaflowAsync("submit", Example("failing.json"), "--watch");
 
-        Assert.Equal(SagaflowCommand.WorkflowFailed, exit);
+        Assert.Equal(ExitCodes.Failed, exit);
         Assert.Matches(@"(?m)^\S+  call  failed \(attempt 1\) on \S+: GET http://127.0.0.1:9/unreachable", output);
         Assert.Matches(@"(?m)^after\s+skipped", output);
     }
@@ -35,7 +36,7 @@ public sealed class When_using_the_sagaflow_cli(ApiHost api) : IClassFixture<Api
     {
         var (exit, _, errors) = await SagaflowAsync("submit", Example("invalid.json"));
 
-        Assert.Equal(SagaflowCommand.Refused, exit);
+        Assert.Equal(ExitCodes.Refused, exit);
         Assert.Contains("400 Invalid workflow definition", errors, StringComparison.Ordinal);
         Assert.True(errors.Split('\n').Count(l => l.StartsWith("  - ", StringComparison.Ordinal)) >= 2, errors);
     }
@@ -45,7 +46,7 @@ public sealed class When_using_the_sagaflow_cli(ApiHost api) : IClassFixture<Api
     {
         var (exit, _, errors) = await SagaflowWithKeyAsync(null, "submit", Example("diamond.json"));
 
-        Assert.Equal(SagaflowCommand.Refused, exit);
+        Assert.Equal(ExitCodes.Refused, exit);
         Assert.Contains("401", errors, StringComparison.Ordinal);
         Assert.Contains("SAGAFLOW_API_KEY", errors, StringComparison.Ordinal);
     }
@@ -63,7 +64,7 @@ public sealed class When_using_the_sagaflow_cli(ApiHost api) : IClassFixture<Api
 
         Assert.Equal(0, cancelExit);
         Assert.Contains("cancel requested", cancelOutput, StringComparison.Ordinal);
-        Assert.Equal(SagaflowCommand.WorkflowCancelled, exit);
+        Assert.Equal(ExitCodes.Cancelled, exit);
         Assert.Contains("reason: cancelled: from the cli", output, StringComparison.Ordinal);
     }
 
@@ -83,7 +84,7 @@ public sealed class When_using_the_sagaflow_cli(ApiHost api) : IClassFixture<Api
         Assert.Contains(id.ToString(), list.Output, StringComparison.Ordinal);
         // In flight is the executor's last heartbeat: it may still count a node of an earlier test in this fixture.
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(executors.Output, @"(?m)^\S+\s+Online\s+\d+\s"), executors.Output);
-        Assert.Equal(SagaflowCommand.Refused, unknown.Exit);
+        Assert.Equal(ExitCodes.Refused, unknown.Exit);
         Assert.Contains("404", unknown.Errors, StringComparison.Ordinal);
     }
 
@@ -125,7 +126,7 @@ public sealed class When_using_the_sagaflow_cli(ApiHost api) : IClassFixture<Api
             Assert.Matches($@"(?m)^{id}\s+0 0 2 \* \* \?\s+UTC\s+Normal\s+\d{{4}}-\d\d-\d\d 02:00:00", list.Output);
             Assert.Contains("paused", pause.Output, StringComparison.Ordinal);
             Assert.Contains("deleted", delete.Output, StringComparison.Ordinal);
-            Assert.Equal(SagaflowCommand.Refused, missing.Exit);
+            Assert.Equal(ExitCodes.Refused, missing.Exit);
             Assert.Contains("404", missing.Errors, StringComparison.Ordinal);
         }
         finally

@@ -1,8 +1,9 @@
-using SagaWorkflow.Orchestrator.Cli;
+using SagaWorkflow.Cli;
+using SagaWorkflow.CommandLine;
 
 namespace SagaWorkflow.Tests.Integration;
 
-/// <summary>What the failover tests share: waiting on the executors table and running operator verbs in-process.</summary>
+/// <summary>What the failover tests share: waiting on the executors table and running sagaflow in-process against an orchestrator.</summary>
 public static class Failover
 {
     public static Task WaitForExecutorAsync(IntegrationEnvironment environment, string executorId, string state, TimeSpan timeout) =>
@@ -17,13 +18,25 @@ public static class Failover
             async () => await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE state = 'running'") == count,
             TimeSpan.FromSeconds(60), () => Task.FromResult($"{count} node(s) never ran at once"));
 
-    /// <summary>The orchestrator's <c>executor</c> / <c>node</c> verbs, as an operator runs them, against this environment.</summary>
-    public static async Task<string> OperatorAsync(IntegrationEnvironment environment, string verb, params string[] args)
+    /// <summary>The key <see cref="SagaflowAsync"/> passes; an orchestrator started with <see cref="WithOperatorKey"/> takes it.</summary>
+    public const string OperatorKey = "integration-operator-key-0123";
+
+    /// <summary>Process settings with an admin API key, so an operator can call the API's mutations.</summary>
+    public static Dictionary<string, string> WithOperatorKey(Dictionary<string, string> settings)
     {
-        var settings = environment.ProcessSettings().ToDictionary(kv => kv.Key.Replace("__", ":", StringComparison.Ordinal), kv => (string?)kv.Value);
-        var output = new StringWriter();
-        var exit = await OperatorCommand.ExecuteAsync(verb, args, output, settings, CancellationToken.None);
-        Assert.True(exit == 0, $"{verb} {string.Join(' ', args)} exited {exit}: {output}");
+        settings["Api__Keys__0__Name"] = "operator";
+        settings["Api__Keys__0__Key"] = OperatorKey;
+        return settings;
+    }
+
+    /// <summary>A <c>sagaflow</c> verb, as an operator runs it, against <paramref name="orchestrator"/>'s API; it must exit 0.</summary>
+    public static async Task<string> SagaflowAsync(ServiceProcess orchestrator, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+        var exit = await SagaflowCommand.RunAsync(["--api", (await orchestrator.ApiUrlAsync()).ToString(), "--key", OperatorKey, .. args], output, errors,
+            _ => null, CancellationToken.None);
+        Assert.True(exit == ExitCodes.Ok, $"sagaflow {string.Join(' ', args)} exited {exit}: {errors}{output}");
         return output.ToString();
     }
 

@@ -7,14 +7,14 @@ public sealed class When_an_executor_drains
     public async Task Without_a_deadline_in_flight_nodes_finish_where_they_run_and_new_work_goes_elsewhere(Store store)
     {
         await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
+        var settings = Failover.WithOperatorKey(environment.ProcessSettings());
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 2);
         await Failover.WaitForExecutorAsync(environment, draining.Name, "Online", TimeSpan.FromSeconds(30));
 
         await Shapes.SubmitAllAsync(environment, Enumerable.Range(0, 2).Select(_ => Shapes.Chain(2, "delay", new { ms = 2500 })));
         await Failover.WaitForRunningAsync(environment, 2);
-        await Failover.OperatorAsync(environment, "executor", "drain", draining.Name);
+        await Failover.SagaflowAsync(orchestrator, "drain", draining.Name);
         await Failover.WaitForExecutorAsync(environment, draining.Name, "Draining", TimeSpan.FromSeconds(30));
         await using var fresh = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 2);
         await Shapes.WaitForFinishedAsync(environment, 2, TimeSpan.FromMinutes(2));
@@ -32,7 +32,7 @@ public sealed class When_an_executor_drains
     public async Task At_the_deadline_a_running_node_is_handed_over_and_completes_on_another_executor(Store store)
     {
         await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
+        var settings = Failover.WithOperatorKey(environment.ProcessSettings());
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);
         await Failover.WaitForExecutorAsync(environment, draining.Name, "Online", TimeSpan.FromSeconds(30));
@@ -41,7 +41,7 @@ public sealed class When_an_executor_drains
         await Shapes.SubmitAllAsync(environment, [Shapes.Chain(1, "delay", new { ms = 15_000 })]);
         await Failover.WaitForRunningAsync(environment, 1);
         await using var other = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 1);
-        await Failover.OperatorAsync(environment, "executor", "drain", draining.Name, "--deadline", "1s");
+        await Failover.SagaflowAsync(orchestrator, "drain", draining.Name, "--deadline", "1s");
         await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
 
         Assert.Equal(["succeeded", other.Name, 2, 1],

@@ -70,7 +70,7 @@ public sealed class When_an_executor_is_lost
     public async Task A_park_node_whose_executor_dies_waits_in_doubt_without_running_again_until_an_operator_resolves_it(Store store)
     {
         await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
+        var settings = Failover.WithOperatorKey(environment.ProcessSettings());
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var first = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);
         await using var second = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 1);
@@ -97,7 +97,7 @@ public sealed class When_an_executor_is_lost
         Assert.Equal(1, await environment.CountAsync("SELECT COUNT(*) FROM node_attempts WHERE node_id = 'charge'"));
 
         // The operator checked the payment provider: it went through. Mark it succeeded with that output; the branch resumes.
-        await Failover.OperatorAsync(environment, "node", "resolve", workflowId.ToString(), "charge", "succeed", "--output", """{"charged":true}""");
+        await Failover.SagaflowAsync(orchestrator, "resolve", workflowId.ToString(), "charge", "succeed", "--output", """{"charged":true}""");
         await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
         Assert.Equal("Completed", (await environment.QueryAsync("SELECT current_state FROM workflow_instances")).Single()[0]);
         Assert.Equal(["succeeded", 1], (await environment.QueryAsync("SELECT state, attempt FROM workflow_nodes WHERE node_id = 'charge'")).Single());

@@ -1,24 +1,34 @@
 using System.Text.Json;
-using SagaWorkflow.Orchestrator.Cli;
 
 namespace SagaWorkflow.Tests.Integration;
 
 public sealed class When_cron_schedules_fire_on_a_cluster
 {
-    private static async Task CreateScheduleAsync(IntegrationEnvironment environment, string id, string cron, string misfire = "FireOnceNow")
+    private static string Schedule(string id, string cron, string misfire = "FireOnceNow") => JsonSerializer.Serialize(new
+    {
+        id, cron, timeZone = "UTC", misfire, misfireThreshold = "00:00:01",
+        workflow = new { name = id, nodes = new[] { new { id = "t", capability = "noop" } } },
+    });
+
+    /// <summary>As an operator does it: sagaflow schedule create, through a running orchestrator's API.</summary>
+    private static async Task CreateThroughApiAsync(ServiceProcess orchestrator, string id, string cron)
     {
         var file = Path.Combine(Path.GetTempPath(), $"{id}-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
+        await File.WriteAllTextAsync(file, Schedule(id, cron));
+        try
         {
-            id, cron, timeZone = "UTC", misfire, misfireThreshold = "00:00:01",
-            workflow = new { name = id, nodes = new[] { new { id = "t", capability = "noop" } } },
-        }));
-        using var output = new StringWriter();
-        var settings = environment.DatabaseSettings();
-        var exitCode = await ScheduleCommand.ExecuteAsync(["create", file], output, settings, CancellationToken.None);
-        File.Delete(file);
-        Assert.True(exitCode == 0, output.ToString());
+            await Failover.SagaflowAsync(orchestrator, "schedule", "create", file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
+
+    /// <summary>Straight into the store: the misfire test needs schedules while every orchestrator (and so the API) is down.</summary>
+    private static Task CreateInStoreAsync(IntegrationEnvironment environment, string id, string cron, string misfire) =>
+        Scheduling.ScheduleStore.CreateAsync(environment.DatabaseSettings(),
+            JsonSerializer.Deserialize<SagaWorkflow.Orchestrator.Scheduling.CronSchedule>(Schedule(id, cron, misfire), SagaWorkflow.Orchestrator.Scheduling.CronSchedules.Json)!);
 
     private static Task<long> CountAsync(IntegrationEnvironment environment, string where) =>
         environment.CountAsync($"SELECT COUNT(*) FROM schedule_fires WHERE {where}");
@@ -27,12 +37,12 @@ public sealed class When_cron_schedules_fire_on_a_cluster
     public async Task A_schedule_every_second_with_two_orchestrators_fires_once_per_second_without_duplicates(Store store)
     {
         await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
+        var settings = Failover.WithOperatorKey(environment.ProcessSettings());
         await using var first = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);
         await using var second = await ServiceProcess.OrchestratorAsync("orchestrator-2", settings);
         await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "noop", concurrency: 4);
 
-        await CreateScheduleAsync(environment, "tick", "* * * * * ?");
+        await CreateThroughApiAsync(first, "tick", "* * * * * ?");
         await Eventually.WaitUntilAsync(async () => await CountAsync(environment, "outcome = 'fired'") >= 6, TimeSpan.FromMinutes(1),
             async () => $"{await CountAsync(environment, "outcome = 'fired'")} fires");
         await Shapes.WaitForFinishedAsync(environment, 6, TimeSpan.FromMinutes(1));
@@ -53,8 +63,8 @@ public sealed class When_cron_schedules_fire_on_a_cluster
     public async Task Fire_times_missed_while_every_orchestrator_was_down_are_handled_per_policy_and_recorded(Store store)
     {
         await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        await CreateScheduleAsync(environment, "catch-up", "* * * * * ?", "FireOnceNow");
-        await CreateScheduleAsync(environment, "skipper", "* * * * * ?", "Skip");
+        await CreateInStoreAsync(environment, "catch-up", "* * * * * ?", "FireOnceNow");
+        await CreateInStoreAsync(environment, "skipper", "* * * * * ?", "Skip");
         var created = DateTime.UtcNow;
         // Nothing runs now: let a few planned seconds pass with every orchestrator down.
         await Eventually.WaitUntilAsync(() => Task.FromResult(DateTime.UtcNow - created > TimeSpan.FromSeconds(4)), TimeSpan.FromSeconds(10), () => Task.FromResult("time"));

@@ -1,6 +1,6 @@
+using SagaWorkflow.CommandLine;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using SagaWorkflow.Orchestrator.Cli;
 using SagaWorkflow.Tests.Executors;
 
 namespace SagaWorkflow.Tests.LocalMode;
@@ -38,7 +38,7 @@ public sealed class When_a_node_is_retried_in_local_mode
         var exitCode = await run.RunAsync(file);
         File.Delete(file);
 
-        Assert.True(exitCode == ExitCodes.Completed, run.Output.ToString());
+        Assert.True(exitCode == ExitCodes.Ok, run.Output.ToString());
         var node = Assert.Single(run.Query("SELECT state, attempt, next_attempt_at FROM workflow_nodes"));
         Assert.Equal(["succeeded", 3L, null], node);
         Assert.Equal(3, arrivals.Count);

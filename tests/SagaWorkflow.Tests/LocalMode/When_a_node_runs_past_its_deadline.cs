@@ -1,5 +1,5 @@
+using SagaWorkflow.CommandLine;
 using System.Text.Json;
-using SagaWorkflow.Orchestrator.Cli;
 
 namespace SagaWorkflow.Tests.LocalMode;
 
@@ -50,7 +50,7 @@ public sealed class When_a_node_runs_past_its_deadline
         });
         using var _ = run;
 
-        Assert.True(exitCode == ExitCodes.Completed, run.Output.ToString());
+        Assert.True(exitCode == ExitCodes.Ok, run.Output.ToString());
         Assert.Equal(["succeeded", 30_000L, null], Assert.Single(run.Query("SELECT state, timeout_ms, timeout_token_id FROM workflow_nodes")));
     }
 

@@ -1,4 +1,4 @@
-using SagaWorkflow.Orchestrator.Cli;
+using SagaWorkflow.CommandLine;
 
 namespace SagaWorkflow.Tests.LocalMode;
 
@@ -11,7 +11,7 @@ public sealed class When_running_an_example_in_local_mode
 
         var exitCode = await run.RunAsync(RepositoryPaths.Example("diamond.json"));
 
-        Assert.True(exitCode == ExitCodes.Completed, run.Output.ToString());
+        Assert.True(exitCode == ExitCodes.Ok, run.Output.ToString());
         Assert.Equal("Completed", Assert.Single(run.Query("SELECT current_state FROM workflow_instances"))[0]);
         var nodes = run.Query("SELECT node_id, state, attempt, executor_id, output_json FROM workflow_nodes ORDER BY ordinal");
         Assert.Equal(["a", "b", "c", "d"], nodes.Select(n => (string)n[0]!));
@@ -51,7 +51,7 @@ public sealed class When_running_an_example_in_local_mode
 
         var exitCode = await run.RunAsync(RepositoryPaths.Example("invalid.json"));
 
-        Assert.True(exitCode == ExitCodes.Rejected, run.Output.ToString());
+        Assert.True(exitCode == ExitCodes.Refused, run.Output.ToString());
         var errorLines = run.Output.ToString().Split('\n').Count(l => l.TrimStart().StartsWith("- ", StringComparison.Ordinal));
         Assert.True(errorLines >= 4, run.Output.ToString());
         Assert.Empty(run.Query("SELECT correlation_id FROM workflow_instances"));
@@ -65,7 +65,7 @@ public sealed class When_running_an_example_in_local_mode
 
         var exitCode = await run.RunAsync("no-such-file.json");
 
-        Assert.Equal(ExitCodes.Rejected, exitCode);
+        Assert.Equal(ExitCodes.Refused, exitCode);
         Assert.Contains("definition file not found", run.Output.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(run.DatabasePath));
     }

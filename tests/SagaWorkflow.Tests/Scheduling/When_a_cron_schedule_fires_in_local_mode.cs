@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SagaWorkflow.Orchestrator.Cli;
 using SagaWorkflow.Orchestrator.Hosting;
 using SagaWorkflow.Orchestrator.Scheduling;
 using SagaWorkflow.Tests.Integration;
@@ -18,14 +17,11 @@ public sealed class When_a_cron_schedule_fires_in_local_mode
     {
         using var run = new LocalRun();
         var settings = new Dictionary<string, string?> { ["Database:ConnectionString"] = $"Data Source={run.DatabasePath}" };
-        var file = Path.Combine(Path.GetDirectoryName(run.DatabasePath)!, "..", "schedule.json");
-        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
+        await ScheduleStore.CreateAsync(settings, JsonSerializer.Deserialize<CronSchedule>(JsonSerializer.Serialize(new
         {
             id = "every-second", cron = "* * * * * ?", timeZone = "UTC",
             workflow = new { name = "tick", nodes = new[] { new { id = "t", capability = "noop" } } },
-        }));
-        using var cli = new StringWriter();
-        Assert.Equal(0, await ScheduleCommand.ExecuteAsync(["create", file], cli, settings, CancellationToken.None));
+        }), CronSchedules.Json)!);
 
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);

@@ -33,10 +33,8 @@ public static class DefinitionEndpoints
     public static async Task<(WorkflowDefinition? Definition, IResult? Problem)> ResolveAsync(WorkflowDbContext db, string name, int? version,
         CancellationToken cancellationToken)
     {
-        var json = await StoredDefinitions.FindJsonAsync(db, name, version, cancellationToken);
-        if (json is null)
-            return (null, ApiProblems.NotFound($"{StoredDefinitions.Missing(name, version)}; GET /api/v1/definitions lists what is registered."));
-        return (WorkflowDefinitionParser.Parse(json).Definition, null);
+        var (definition, missing) = await StoredDefinitions.ResolveAsync(db, name, version, cancellationToken);
+        return missing is null ? (definition, null) : (null, ApiProblems.NotFound($"{missing}; GET /api/v1/definitions lists what is registered."));
     }
 
     private static async Task<IResult> PutAsync(string name, HttpRequest request, HttpContext http, WorkflowDbContext db, TimeProvider time,

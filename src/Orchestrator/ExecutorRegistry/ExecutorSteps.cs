@@ -158,18 +158,26 @@ public sealed class ExecutorSteps(IOptions<FailoverOptions> options, BrokerConne
     }
 
     /// <summary>
-    /// Nodes that waited because no executor could take them, and this one can: the reason no longer holds. An
-    /// informational column, so it is cleared in place rather than through each workflow's saga.
+    /// Nodes that waited because no executor could take them, and this one can: the reason no longer holds. Each such
+    /// workflow's saga is told (it alone writes its node rows, under its version check); this registry only reads.
     /// </summary>
-    private static async Task ClearWaitingReasonsAsync(PipeContext context, string executorId, IReadOnlyList<string> capabilities, IReadOnlyList<string> pools)
+    private static async Task ClearWaitingReasonsAsync(ConsumeContext context, string executorId, IReadOnlyList<string> capabilities, IReadOnlyList<string> pools)
     {
         if (!SagaDatabase.TryGet(context, out var db))
             return;
         var caps = capabilities.ToList();
         var poolList = pools.ToList();
-        await db.Nodes
+        var workflows = await db.Nodes.AsNoTracking()
             .Where(n => n.WaitingReason != null && n.State == NodeStatus.Dispatched && caps.Contains(n.Capability)
                 && (n.TargetExecutor == executorId || (n.TargetExecutor == null && (n.Pool == null || poolList.Contains(n.Pool)))))
-            .ExecuteUpdateAsync(s => s.SetProperty(n => n.WaitingReason, (string?)null), context.CancellationToken);
+            .Select(n => n.WorkflowId)
+            .Distinct()
+            .ToListAsync(context.CancellationToken);
+        if (workflows.Count == 0)
+            return;
+        var endpoint = await context.GetSendEndpoint(new Uri("queue:" + NodeQueues.WorkflowState));
+        foreach (var workflowId in workflows)
+            await endpoint.Send(new ExecutorAvailable { WorkflowId = workflowId, ExecutorId = executorId, Capabilities = capabilities, Pools = pools },
+                context.CancellationToken);
     }
 }

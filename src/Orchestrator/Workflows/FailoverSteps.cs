@@ -6,8 +6,10 @@ using SagaWorkflow.Persistence.Workflows;
 namespace SagaWorkflow.Orchestrator.Workflows;
 
 /// <summary>
-/// The workflow saga's side of executor failover: applying a node's <c>onExecutorLost</c> policy when its executor is
-/// gone (<see cref="ReassignNodes"/>), and an operator's decision on a node parked <c>in_doubt</c> (<see cref="ResolveNode"/>).
+/// The workflow saga's side of executors coming and going: applying a node's <c>onExecutorLost</c> policy when its
+/// executor is gone (<see cref="ReassignNodes"/>), an operator's decision on a node parked <c>in_doubt</c>
+/// (<see cref="ResolveNode"/>), and clearing waiting reasons when an executor that can take the nodes comes online
+/// (<see cref="ExecutorAvailable"/>).
 /// </summary>
 public sealed class FailoverSteps(NodeActions actions, ILogger<FailoverSteps> logger)
 {
@@ -121,5 +123,13 @@ public sealed class FailoverSteps(NodeActions actions, ILogger<FailoverSteps> lo
             default:
                 throw new InvalidOperationException($"decision must be {ResolveNode.Succeed}, {ResolveNode.Retry} or {ResolveNode.Fail}, not '{message.Decision}'");
         }
+    }
+
+    public void ExecutorAvailable(BehaviorContext<WorkflowState, ExecutorAvailable> context)
+    {
+        var m = context.Message;
+        var cleared = context.Saga.Nodes.Count(n => n.ExecutorAvailable(m.ExecutorId, m.Capabilities.ToList(), m.Pools.ToList()));
+        if (cleared > 0)
+            actions.Touch(context.Saga);
     }
 }

@@ -30,16 +30,19 @@ public sealed record StartDefinition(WorkflowDefinition? Definition, IReadOnlyLi
     private static async Task<StartDefinition> LoadAsync(BehaviorContext<WorkflowState, StartWorkflow> context)
     {
         var message = context.Message;
-        if (message.DefinitionName is null)
-            return new StartDefinition(message.Definition, WorkflowDefinitionValidator.Validate(message.Definition));
-        if (message.Definition is not null)
-            return Rejected(AmbiguousDefinition, $"give either an inline definition or definitionName '{message.DefinitionName}', not both");
-        if (!SagaDatabase.TryGet(context, out var db))
-            return Rejected(UnknownDefinition, "registered definitions need the SQL saga repository");
-        var json = await StoredDefinitions.FindJsonAsync(db, message.DefinitionName, message.DefinitionVersion, context.CancellationToken);
-        if (json is null)
-            return Rejected(UnknownDefinition, StoredDefinitions.Missing(message.DefinitionName, message.DefinitionVersion));
-        var definition = WorkflowDefinitionParser.Parse(json).Definition;
+        var definition = message.Definition;
+        if (message.DefinitionName is not null)
+        {
+            if (definition is not null)
+                return Rejected(AmbiguousDefinition, $"give either an inline definition or definitionName '{message.DefinitionName}', not both");
+            if (!SagaDatabase.TryGet(context, out var db))
+                return Rejected(UnknownDefinition, "registered definitions need the SQL saga repository");
+            (definition, var missing) = await StoredDefinitions.ResolveAsync(db, message.DefinitionName, message.DefinitionVersion, context.CancellationToken);
+            if (missing is not null)
+                return Rejected(UnknownDefinition, missing);
+        }
+
+        // Every start is validated here, once, whatever its source: a message from any client is not trusted.
         return new StartDefinition(definition, WorkflowDefinitionValidator.Validate(definition));
     }
 

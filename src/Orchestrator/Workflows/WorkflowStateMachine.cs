@@ -28,6 +28,7 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
         Event(() => RetryDue, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => Recover, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => Reassign, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => Available, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => Resolve, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
         Event(() => Pause, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
         Event(() => Resume, e => { e.CorrelateById(c => c.Message.WorkflowId); e.OnMissingInstance(m => m.Fault()); });
@@ -62,6 +63,7 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
             When(Reassign).ThenAsync(failover.ReassignAsync).FailIfANodeFailed(this, steps),
             When(Resolve).ThenAsync(failover.ResolveAsync).FailOrCompleteIfDone(this, steps),
             When(Cancel).ThenAsync(steps.CancelAsync).Unschedule(Deadline).TransitionTo(Cancelled),
+            When(Available).Then(failover.ExecutorAvailable),
             When(RetryRun).Then(control.Ignore));
 
         During(Running,
@@ -89,6 +91,7 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
             When(Cancel).Then(steps.IgnoreCancel),
             Ignore(Recover),
             Ignore(Reassign),
+            Ignore(Available),
             When(Resolve).Then(c => throw new InvalidOperationException(
                 $"workflow {c.Saga.CorrelationId} is already {c.Saga.CurrentState}; node '{c.Message.NodeId}' cannot be resolved")),
             Ignore(RetryDue),
@@ -120,6 +123,7 @@ public sealed class WorkflowStateMachine : MassTransitStateMachine<WorkflowState
     public Event<RetryNode> RetryDue { get; private set; } = null!;
     public Event<NodeTimedOut> TimedOut { get; private set; } = null!;
     public Event<ReassignNodes> Reassign { get; private set; } = null!;
+    public Event<ExecutorAvailable> Available { get; private set; } = null!;
     public Event<ResolveNode> Resolve { get; private set; } = null!;
     public Event<PauseWorkflow> Pause { get; private set; } = null!;
     public Event<ResumeWorkflow> Resume { get; private set; } = null!;

@@ -14,6 +14,17 @@ public static class StoredDefinitions
         db.Definitions.AsNoTracking().Where(d => d.Name == name && (version == null || d.Version == version))
             .OrderByDescending(d => d.Version).Select(d => d.DefinitionJson).FirstOrDefaultAsync(cancellationToken);
 
+    /// <summary>
+    /// The one resolver of a named definition, for the API's submit and the saga's start alike: the given version or the
+    /// latest, parsed; or why there is none (<c>Missing</c>).
+    /// </summary>
+    public static async Task<(SagaWorkflow.Contracts.Definitions.WorkflowDefinition? Definition, string? Missing)> ResolveAsync(WorkflowDbContext db,
+        string name, int? version, CancellationToken cancellationToken)
+    {
+        var json = await FindJsonAsync(db, name, version, cancellationToken).ConfigureAwait(false);
+        return json is null ? (null, Missing(name, version)) : (SagaWorkflow.Contracts.Definitions.WorkflowDefinitionParser.Parse(json).Definition, null);
+    }
+
     /// <summary>Why a lookup found nothing, worded for the caller.</summary>
     public static string Missing(string name, int? version) =>
         version is null ? $"no definition named '{name}' is registered" : $"definition '{name}' has no version {version}";

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json;
 using SagaWorkflow.NodeExecution;
 using SagaWorkflow.NodeExecution.BuiltIn;
@@ -34,17 +35,24 @@ public sealed class When_running_built_in_executors
     [Fact]
     public async Task Delay_waits_the_given_milliseconds_and_reports_them()
     {
-        var result = await new DelayExecutor(TimeProvider.System).ExecuteAsync(Request("""{"ms":5}"""), CancellationToken.None);
+        // The test drives the clock: the delay must still be waiting a moment short of its time, and end once it passes.
+        var clock = new FakeTimeProvider();
+        var running = new DelayExecutor(clock).ExecuteAsync(Request("""{"ms":5000}"""), CancellationToken.None);
+
+        clock.Advance(TimeSpan.FromMilliseconds(4999));
+        Assert.False(running.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(result.Succeeded);
-        Assert.Equal(5, result.Output!.Value.GetProperty("waitedMs").GetInt32());
+        Assert.Equal(5000, result.Output!.Value.GetProperty("waitedMs").GetInt32());
     }
 
     [Fact]
     public async Task Delay_stops_when_its_attempt_is_cancelled()
     {
         using var cancellation = new CancellationTokenSource();
-        var running = new DelayExecutor(TimeProvider.System).ExecuteAsync(Request("""{"ms":600000}"""), cancellation.Token);
+        var running = new DelayExecutor(new FakeTimeProvider()).ExecuteAsync(Request("""{"ms":600000}"""), cancellation.Token);
 
         await cancellation.CancelAsync();
 

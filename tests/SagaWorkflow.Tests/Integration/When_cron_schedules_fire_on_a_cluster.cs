@@ -70,6 +70,9 @@ public sealed class When_cron_schedules_fire_on_a_cluster
         await Eventually.WaitUntilAsync(() => Task.FromResult(DateTime.UtcNow - created > TimeSpan.FromSeconds(4)), TimeSpan.FromSeconds(10), () => Task.FromResult("time"));
 
         var settings = environment.ProcessSettings();
+        // Fire times before this moment passed with every orchestrator down. A busy machine can make a later one late too
+        // (the process is still starting), and that one is handled by the same policy: the checks below are about these.
+        var down = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
         await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "noop", concurrency: 4);
         await Eventually.WaitUntilAsync(
@@ -84,7 +87,7 @@ public sealed class When_cron_schedules_fire_on_a_cluster
         Assert.True(await CountAsync(environment, "schedule_id = 'skipper' AND outcome = 'fired' AND reason IS NOT NULL") == 0, rows);
         // Fire once now: the missed seconds are skipped rows, and one of them started a single late run.
         Assert.True(await CountAsync(environment, "schedule_id = 'catch-up' AND outcome = 'skipped' AND reason LIKE 'misfire%'") >= 2, rows);
-        Assert.True(await CountAsync(environment, "schedule_id = 'catch-up' AND reason = 'misfire: fired once late'") == 1, rows);
+        Assert.True(await CountAsync(environment, $"schedule_id = 'catch-up' AND reason = 'misfire: fired once late' AND fire_time < '{down}'") == 1, rows);
         // Every fired row becomes a workflow, and every cron workflow has its fired row. The schedules keep firing, so
         // the fires are those recorded up to now (a later one may not have its run yet however busy the box is), and
         // this is awaited: the saga stores a run shortly after its fire is recorded.

@@ -248,6 +248,8 @@ phase "building"
 dotnet build SagaWorkflow.sln -c Release -warnaserror -nologo -v q
 phase "testing"
 results_dir="$state_dir/results-$run_id"
+# Fault tests keep every process's log here, for the post-mortem of a run that sticks.
+export SAGAWORKFLOW_FAULT_LOGS="${SAGAWORKFLOW_FAULT_LOGS:-$results_dir/fault-logs}"
 set +e
 dotnet test SagaWorkflow.sln -c Release --no-build --nologo --logger "console;verbosity=normal" \
   --logger "trx;LogFileName=tests.trx" --results-directory "$results_dir" --blame-hang-timeout 10m ${test_args[@]+"${test_args[@]}"}

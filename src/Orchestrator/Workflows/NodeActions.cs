@@ -102,7 +102,7 @@ public sealed class NodeActions(TimeProvider time, IExecutorDirectory directory,
         {
             await NodeTimeouts.DisarmAsync(context, node);
             if (node.Cancel(reason, Now, skipPending))
-                await NodeTimeouts.CancelOnExecutorsAsync(context, node.WorkflowId, node.NodeId, node.Attempt, reason);
+                await NodeTimeouts.CancelOnExecutorsAsync(context, node, reason);
         }
     }
 

@@ -97,13 +97,16 @@ public sealed class NodeAttemptChanges
                 continue; // inserted whole at the save, with whatever changed since
             foreach (var property in (IEnumerable<string>?)changed ?? AllColumns)
             {
-                entry.Property(property).CurrentValue = typeof(NodeAttempt).GetProperty(property)!.GetValue(row);
+                entry.Property(property).CurrentValue = Properties[property].GetValue(row);
                 entry.Property(property).IsModified = true;
             }
         }
 
         _unwritten.Clear();
     }
+
+    // Looked up once: Set runs for every result a saga applies.
+    private static readonly Dictionary<string, System.Reflection.PropertyInfo> Properties = typeof(NodeAttempt).GetProperties().ToDictionary(p => p.Name);
 
     private static readonly string[] AllColumns = typeof(NodeAttempt).GetProperties()
         .Select(p => p.Name)
@@ -126,7 +129,7 @@ public sealed class NodeAttemptChanges
 
     private void Set(NodeAttempt row, string property, object? value)
     {
-        typeof(NodeAttempt).GetProperty(property)!.SetValue(row, value);
+        Properties[property].SetValue(row, value);
         _unwritten[row.Attempt]?.Add(property);
     }
 }

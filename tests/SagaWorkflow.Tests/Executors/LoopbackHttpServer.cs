@@ -11,9 +11,15 @@ namespace SagaWorkflow.Tests.Executors;
 public sealed class LoopbackHttpServer : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly Func<HttpListenerRequest, (int Status, string Body, string ContentType)> _respond;
+    private readonly Func<HttpListenerRequest, Task<(int Status, string Body, string ContentType)>> _respond;
 
     public LoopbackHttpServer(Func<HttpListenerRequest, (int Status, string Body, string ContentType)> respond)
+        : this(request => Task.FromResult(respond(request)))
+    {
+    }
+
+    /// <summary>A server whose answers may wait (a gate the test opens), each request answered on its own.</summary>
+    public LoopbackHttpServer(Func<HttpListenerRequest, Task<(int Status, string Body, string ContentType)>> respond)
     {
         _respond = respond;
         var port = FreePort();
@@ -48,7 +54,16 @@ public sealed class LoopbackHttpServer : IDisposable
             lock (Requests)
                 Requests.Add((context.Request.HttpMethod, context.Request.Url!.AbsolutePath,
                     context.Request.Headers.AllKeys.ToDictionary(k => k!, k => context.Request.Headers[k], StringComparer.OrdinalIgnoreCase), body));
-            var (status, text, contentType) = _respond(context.Request);
+            // Not awaited: one held answer must not hold up the next request.
+            _ = AnswerAsync(context);
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        try
+        {
+            var (status, text, contentType) = await _respond(context.Request);
             context.Response.StatusCode = status;
             context.Response.ContentType = contentType;
             if (status is >= 300 and < 400)
@@ -56,6 +71,10 @@ public sealed class LoopbackHttpServer : IDisposable
             var bytes = Encoding.UTF8.GetBytes(text);
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+        {
+            // The server closed (the test ended) while an answer was held.
         }
     }
 

@@ -102,6 +102,22 @@ public sealed class IntegrationEnvironment : IAsyncDisposable
             q => (q.TryGetProperty("consumers", out var c) ? c.GetInt32() : 0, q.TryGetProperty("messages", out var m) ? m.GetInt32() : 0));
     }
 
+    /// <summary>
+    /// Every queue holding a message, with ready and unacknowledged counts and its consumers, for a stall's failure
+    /// message: it tells a queue nobody consumes from work taken and never finished.
+    /// </summary>
+    public async Task<string> QueueReportAsync()
+    {
+        var queues = await Management.GetFromJsonAsync<JsonElement>($"api/queues/{Uri.EscapeDataString(VirtualHost)}");
+        var busy = queues.EnumerateArray()
+            .Where(q => Count(q, "messages") > 0)
+            .Select(q => $"{q.GetProperty("name").GetString()}: {Count(q, "messages_ready")} ready, {Count(q, "messages_unacknowledged")} unacked, {Count(q, "consumers")} consumer(s)")
+            .ToList();
+        return busy.Count == 0 ? "every queue empty" : string.Join("; ", busy);
+
+        static long Count(JsonElement queue, string name) => queue.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
+    }
+
     /// <summary>Takes up to <paramref name="count"/> messages off a queue (for error-queue checks).</summary>
     public async Task<List<JsonElement>> GetMessagesAsync(string queue, int count)
     {

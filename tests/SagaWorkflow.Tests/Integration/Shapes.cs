@@ -44,7 +44,12 @@ public static class Shapes
         Eventually.WaitUntilAsync(
             async () => await environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE current_state IN ('Completed','Failed','Cancelled')") >= count,
             timeout,
-            async () => string.Join(", ", (await environment.QueryAsync("SELECT current_state, COUNT(*) FROM workflow_instances GROUP BY current_state"))
-                .Select(r => $"{r[0]}={r[1]}")) + $"; nodes: " + string.Join(", ", (await environment.QueryAsync("SELECT state, COUNT(*) FROM workflow_nodes GROUP BY state"))
-                .Select(r => $"{r[0]}={r[1]}")));
+            () => ProgressReportAsync(environment));
+
+    /// <summary>Where the workflows and their nodes stand, and which queues hold what: the message of a wait that timed out.</summary>
+    public static async Task<string> ProgressReportAsync(IntegrationEnvironment environment) =>
+        string.Join(", ", (await environment.QueryAsync("SELECT current_state, COUNT(*) FROM workflow_instances GROUP BY current_state"))
+            .Select(r => $"{r[0]}={r[1]}")) + "; nodes: " + string.Join(", ", (await environment.QueryAsync("SELECT node_id, state, COUNT(*) FROM workflow_nodes GROUP BY node_id, state"))
+            .Select(r => $"{r[0]} {r[1]}={r[2]}")) + "; executors: " + string.Join(", ", (await environment.QueryAsync("SELECT executor_id, current_state FROM executors"))
+            .Select(r => $"{r[0]} {r[1]}")) + "; queues: " + await environment.QueueReportAsync();
 }

@@ -1,3 +1,5 @@
+using SagaWorkflow.Tests.Executors;
+
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>Draining an executor: it takes no new work, finishes what it runs, and at a deadline hands the rest over.</summary>
@@ -6,17 +8,31 @@ public sealed class When_an_executor_drains
     [IntegrationTheory, Stores]
     public async Task Without_a_deadline_in_flight_nodes_finish_where_they_run_and_new_work_goes_elsewhere(Store store)
     {
+        // The first node of each chain is an HTTP call held open until the test lets it go: it is still running when the
+        // drain begins and when the new executor is up, however slow the machine (a 2.5 s delay node once finished
+        // before a busy machine's drain request arrived, and its successor ran on the executor about to drain).
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var held = new LoopbackHttpServer(async _ =>
+        {
+            await release.Task;
+            return (200, "{}", "application/json");
+        });
         await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = Failover.WithOperatorKey(environment.ProcessSettings());
+        settings["Executor__Http__Allow__0"] = "127.0.0.0/8";
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 2);
+        await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "http,noop", concurrency: 2);
         await Failover.WaitForExecutorAsync(environment, draining.Name, "Online", TimeSpan.FromSeconds(30));
 
-        await Shapes.SubmitAllAsync(environment, Enumerable.Range(0, 2).Select(_ => Shapes.Chain(2, "delay", new { ms = 2500 })));
-        await Failover.WaitForRunningAsync(environment, 2);
+        var chain = Shapes.Definition("held-chain", [Shapes.Node("s0", "http", new { url = held.BaseUrl }), Shapes.Node("s1", "noop", null, "s0")]);
+        await Shapes.SubmitAllAsync(environment, [chain, chain]);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(held.Requests.Count == 2), TimeSpan.FromMinutes(1),
+            () => Task.FromResult($"{held.Requests.Count} of 2 calls reached the held server"));
         await Failover.SagaflowAsync(orchestrator, "drain", draining.Name);
         await Failover.WaitForExecutorAsync(environment, draining.Name, "Draining", TimeSpan.FromSeconds(30));
-        await using var fresh = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 2);
+        await using var fresh = await ServiceProcess.ExecutorAsync("executor-2", settings, "http,noop", concurrency: 2);
+        await Failover.WaitForExecutorAsync(environment, fresh.Name, "Online", TimeSpan.FromSeconds(30));
+        release.SetResult();
         await Shapes.WaitForFinishedAsync(environment, 2, TimeSpan.FromMinutes(2));
 
         // The first node of each chain finished on the draining executor (attempt 1, no failover); the second ran on the new one.

@@ -56,7 +56,7 @@ public sealed class FaultRun : IAsyncDisposable
     public Task WaitForRunningAsync(int count) =>
         Eventually.WaitUntilAsync(
             async () => await Environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE node_id = 'b' AND state = 'running'") >= count,
-            TimeSpan.FromMinutes(2), () => Task.FromResult($"{count} delay nodes never ran at once"));
+            TimeSpan.FromMinutes(2), async () => $"{count} delay nodes never ran at once: {await Shapes.ProgressReportAsync(Environment)}");
 
     /// <summary>
     /// Waits until <paramref name="count"/> more nodes than now have succeeded (progress after a fault), or every node
@@ -66,7 +66,7 @@ public sealed class FaultRun : IAsyncDisposable
     {
         var target = Math.Min(await SucceededAsync() + count, Workflows * NodesPerWorkflow);
         await Eventually.WaitUntilAsync(async () => await SucceededAsync() >= target,
-            TimeSpan.FromMinutes(2), () => Task.FromResult($"no progress: {target} nodes never succeeded"));
+            TimeSpan.FromMinutes(2), async () => $"no progress: {target} nodes never succeeded: {await Shapes.ProgressReportAsync(Environment)}");
     }
 
     public Task<long> SucceededAsync() => Environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE state = 'succeeded'");

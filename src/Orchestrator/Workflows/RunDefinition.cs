@@ -22,13 +22,13 @@ public sealed class RunDefinition
     {
         Definition = definition;
         _nodes = definition.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
-        Dependencies = definition.Nodes.ToDictionary(n => n.Id, n => n.DependsOn.ToArray(), StringComparer.Ordinal);
+        Edges = new DagEdges(definition.Nodes.Select(n => KeyValuePair.Create(n.Id, n.DependsOn.ToArray())));
     }
 
     public WorkflowDefinition Definition { get; }
 
-    /// <summary>Each node's dependencies, by node id.</summary>
-    public IReadOnlyDictionary<string, string[]> Dependencies { get; }
+    /// <summary>The DAG's edges both ways, and its sinks.</summary>
+    public DagEdges Edges { get; }
 
     public TimeSpan? Timeout => Definition.Timeout;
 
@@ -37,7 +37,22 @@ public sealed class RunDefinition
     /// <summary>How many attempts a node gets when the whole run is retried (its definition's budget).</summary>
     public int MaxAttemptsOf(string nodeId) => _nodes.GetValueOrDefault(nodeId)?.Retry?.MaxAttempts ?? 1;
 
-    public static RunDefinition Of(WorkflowState saga) => Of(saga.DefinitionJson);
+    /// <summary>
+    /// The definition of this saga instance, remembered on the instance: looking a 10,000-node definition up by its JSON
+    /// hashes and compares the whole text, which every event of a wide run would otherwise pay again.
+    /// </summary>
+    public static RunDefinition Of(WorkflowState saga)
+    {
+        if (BySaga.TryGetValue(saga, out var known) && ReferenceEquals(known.Json, saga.DefinitionJson))
+            return known.Definition;
+        var definition = Of(saga.DefinitionJson);
+        BySaga.AddOrUpdate(saga, new Remembered(saga.DefinitionJson, definition));
+        return definition;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<WorkflowState, Remembered> BySaga = [];
+
+    private sealed record Remembered(string Json, RunDefinition Definition);
 
     public static RunDefinition Of(string definitionJson)
     {

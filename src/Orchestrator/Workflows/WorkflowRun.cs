@@ -19,7 +19,7 @@ public static class WorkflowRun
         saga.ScheduledFireTime = message.ScheduledFireTime;
         saga.CreatedAt = now;
         saga.UpdatedAt = now;
-        saga.Nodes = definition.Nodes
+        saga.Nodes = new NodeCollection(definition.Nodes
             .Select((node, ordinal) => WorkflowNodeState.Pending(
                 saga.CorrelationId,
                 node.Id,
@@ -31,8 +31,7 @@ public static class WorkflowRun
                 timeoutMs: node.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : null,
                 pool: node.Pool,
                 targetExecutor: node.Executor,
-                onExecutorLost: node.OnExecutorLost ?? WorkflowDefinitionValidator.OnExecutorLostPolicies[0]))
-            .ToList();
+                onExecutorLost: node.OnExecutorLost ?? WorkflowDefinitionValidator.OnExecutorLostPolicies[0])));
     }
 
     public static ExecuteNode ExecuteCommand(WorkflowGraph graph, WorkflowNodeState node, string? workflowInputJson) => new()

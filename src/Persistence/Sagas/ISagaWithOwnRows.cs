@@ -3,10 +3,16 @@ using Microsoft.EntityFrameworkCore;
 namespace SagaWorkflow.Persistence.Sagas;
 
 /// <summary>
-/// A saga whose changes include rows of other tables (a workflow's <c>node_attempts</c>): the repository hands them to
-/// the DbContext just before it saves the saga, so they commit or roll back with it and pass its version check.
+/// A saga whose changes include rows of other tables (a workflow's <c>node_attempts</c>) and that knows which of its
+/// tracked rows changed: just before the repository saves it, it hands its other rows to the DbContext (so they commit
+/// or roll back with it and pass its version check) and has EF compare only the rows it changed, so the save skips
+/// EF's scan of every tracked row (<see cref="Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker.AutoDetectChangesEnabled"/> is off for that save).
 /// </summary>
 public interface ISagaWithOwnRows
 {
-    void AddOwnRowsTo(DbContext db);
+    /// <summary>Adds the other tables' rows and detects the changes of its own changed rows.</summary>
+    void PrepareSave(DbContext db);
+
+    /// <summary>The save committed to the transaction: nothing is unsaved any more.</summary>
+    void Saved();
 }

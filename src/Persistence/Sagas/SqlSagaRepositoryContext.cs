@@ -75,8 +75,7 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
     {
         context.Saga.Version = 1;
         await _db.Set<TSaga>().AddAsync(context.Saga, CancellationToken).ConfigureAwait(false);
-        (context.Saga as ISagaWithOwnRows)?.AddOwnRowsTo(_db);
-        await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+        await SaveAsync(context.Saga).ConfigureAwait(false);
         _batch.Loaded = context.Saga;
     }
 
@@ -84,8 +83,30 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
     {
         // The UPDATE's WHERE checks the version that was loaded; a writer that got there first makes it match no row.
         context.Saga.Version++;
-        (context.Saga as ISagaWithOwnRows)?.AddOwnRowsTo(_db);
-        await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+        await SaveAsync(context.Saga).ConfigureAwait(false);
+    }
+
+    private async Task SaveAsync(TSaga saga)
+    {
+        if (saga is not ISagaWithOwnRows own)
+        {
+            await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // The saga tells EF which rows changed; EF's own scan would compare every tracked row (all of a run's nodes).
+        _db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            own.PrepareSave(_db);
+            await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _db.ChangeTracker.AutoDetectChangesEnabled = true;
+        }
+
+        own.Saved();
     }
 
     public async Task Delete(SagaConsumeContext<TSaga> context)

@@ -11,15 +11,22 @@ namespace SagaWorkflow.Persistence.Workflows;
 /// </summary>
 public sealed class NodeAttemptChanges
 {
-    private readonly Dictionary<int, NodeAttempt> _rows = [];
-    private readonly Dictionary<int, HashSet<string>?> _unwritten = [];
+    // Made on the first change: every node row a saga loads has one of these, and most are never changed.
+    private Dictionary<int, NodeAttempt>? _rowsByAttempt;
+    private Dictionary<int, HashSet<string>?>? _unwrittenByAttempt;
+
+    private Dictionary<int, NodeAttempt> RowsByAttempt => _rowsByAttempt ??= [];
+    private Dictionary<int, HashSet<string>?> UnwrittenByAttempt => _unwrittenByAttempt ??= [];
 
     /// <summary>The attempts of this node known in memory, in attempt order (all of them, in the test harness).</summary>
-    public IReadOnlyList<NodeAttempt> Rows => _rows.Values.OrderBy(r => r.Attempt).ToList();
+    public IReadOnlyList<NodeAttempt> Rows => _rowsByAttempt?.Values.OrderBy(r => r.Attempt).ToList() ?? [];
+
+    /// <summary>Whether a row waits to be written.</summary>
+    internal bool Unwritten => _unwrittenByAttempt is { Count: > 0 };
 
     internal void Dispatched(WorkflowNodeState node, DateTime at)
     {
-        _rows[node.Attempt] = new NodeAttempt
+        RowsByAttempt[node.Attempt] = new NodeAttempt
         {
             WorkflowId = node.WorkflowId,
             NodeId = node.NodeId,
@@ -28,7 +35,7 @@ public sealed class NodeAttemptChanges
             Outcome = AttemptOutcomes.Dispatched,
             DispatchedAt = at,
         };
-        _unwritten[node.Attempt] = null; // a new row: inserted whole
+        UnwrittenByAttempt[node.Attempt] = null; // a new row: inserted whole
     }
 
     /// <summary>An executor took the attempt; <paramref name="redeliveredFrom"/> had it before (the broker handed it on).</summary>
@@ -82,9 +89,11 @@ public sealed class NodeAttemptChanges
     /// </summary>
     public void WriteTo(DbContext db)
     {
-        foreach (var (attempt, changed) in _unwritten)
+        if (!Unwritten)
+            return;
+        foreach (var (attempt, changed) in UnwrittenByAttempt)
         {
-            var row = _rows[attempt];
+            var row = RowsByAttempt[attempt];
             var tracked = db.Set<NodeAttempt>().Local.FindEntryUntyped([row.WorkflowId, row.NodeId, row.Attempt]);
             if (changed is null && tracked is null)
             {
@@ -102,7 +111,7 @@ public sealed class NodeAttemptChanges
             }
         }
 
-        _unwritten.Clear();
+        UnwrittenByAttempt.Clear();
     }
 
     // Looked up once: Set runs for every result a saga applies.
@@ -116,20 +125,20 @@ public sealed class NodeAttemptChanges
     /// <summary>The row of <paramref name="attempt"/> to change: the one in memory, or a stand-in keyed to the stored one.</summary>
     private NodeAttempt Edit(WorkflowNodeState node, int attempt)
     {
-        if (!_rows.TryGetValue(attempt, out var row))
+        if (!RowsByAttempt.TryGetValue(attempt, out var row))
         {
             row = new NodeAttempt { WorkflowId = node.WorkflowId, NodeId = node.NodeId, Attempt = attempt };
-            _rows[attempt] = row;
+            RowsByAttempt[attempt] = row;
         }
 
-        if (!_unwritten.ContainsKey(attempt))
-            _unwritten[attempt] = [];
+        if (!UnwrittenByAttempt.ContainsKey(attempt))
+            UnwrittenByAttempt[attempt] = [];
         return row;
     }
 
     private void Set(NodeAttempt row, string property, object? value)
     {
         Properties[property].SetValue(row, value);
-        _unwritten[row.Attempt]?.Add(property);
+        UnwrittenByAttempt[row.Attempt]?.Add(property);
     }
 }

@@ -48,12 +48,40 @@ public class WorkflowState : IVersionedSaga, ISagaWithOwnRows
     /// <summary>Optimistic concurrency token: incremented on every save, checked in the UPDATE's WHERE.</summary>
     public int Version { get; set; }
 
-    public List<WorkflowNodeState> Nodes { get; set; } = [];
+    public NodeCollection Nodes { get; set; } = [];
 
-    /// <summary>The <c>node_attempts</c> rows the nodes' changes wrote, saved in this saga's transaction.</summary>
-    public void AddOwnRowsTo(Microsoft.EntityFrameworkCore.DbContext db)
+    /// <summary>
+    /// Before a save (EF's own change detection is off): the columns of the workflow row and of the node rows that
+    /// changed are compared, and the <c>node_attempts</c> rows their changes wrote are added, all in this saga's
+    /// transaction. Columns are compared one by one rather than with EF's <c>DetectChanges</c>: for one node row that
+    /// also re-reads the run's whole collection of nodes (nodes are never added to or removed from a run after its start).
+    /// </summary>
+    public void PrepareSave(Microsoft.EntityFrameworkCore.DbContext db)
+    {
+        MarkChangedColumns(db.Entry(this));
+        foreach (var node in Nodes)
+        {
+            if (!node.Unsaved)
+                continue;
+            MarkChangedColumns(db.Entry(node));
+            node.Attempts.WriteTo(db);
+        }
+    }
+
+    private static void MarkChangedColumns(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry)
+    {
+        if (entry.State is not (Microsoft.EntityFrameworkCore.EntityState.Unchanged or Microsoft.EntityFrameworkCore.EntityState.Modified))
+            return; // added rows are inserted whole
+        foreach (var column in entry.Properties)
+        {
+            if (!column.IsModified && !Equals(column.CurrentValue, column.OriginalValue))
+                column.IsModified = true;
+        }
+    }
+
+    public void Saved()
     {
         foreach (var node in Nodes)
-            node.Attempts.WriteTo(db);
+            node.MarkSaved();
     }
 }

@@ -108,8 +108,8 @@ public sealed class When_the_sweeper_looks_for_lost_work
         {
             CorrelationId = Guid.NewGuid(), CurrentState = "Running", DefinitionName = "w", DefinitionVersion = 1, DefinitionJson = "{}",
             CreatedAt = Now, UpdatedAt = Now, Version = 1,
-            Nodes = nodes.Select(n => TestNodes.In(n.Node, NodeStatus.Running, n.Attempt, capability: "http", maxAttempts: 3,
-                executorId: n.Executor, dispatchedAt: Now.AddMinutes(-2))).ToList(),
+            Nodes = new(nodes.Select(n => TestNodes.In(n.Node, NodeStatus.Running, n.Attempt, capability: "http", maxAttempts: 3,
+                executorId: n.Executor, dispatchedAt: Now.AddMinutes(-2)))),
         };
         db.Workflows.Add(workflow);
         await db.SaveChangesAsync();

@@ -15,4 +15,10 @@ public interface ISagaWithOwnRows
 
     /// <summary>The save committed to the transaction: nothing is unsaved any more.</summary>
     void Saved();
+
+    /// <summary>
+    /// Whether reading it again costs enough that the repository should keep it loaded between transactions
+    /// (<see cref="WarmSagaContexts{TSaga}"/>).
+    /// </summary>
+    bool WorthKeepingLoaded { get; }
 }

@@ -22,6 +22,7 @@ public static class SagaRepositoryRegistration
     {
         configurator.TryAddSingleton<ISagaRowLoader<TSaga>, TLoader>();
         configurator.TryAddSingleton<SagaBatches<TSaga>>();
+        configurator.TryAddSingleton<WarmSagaContexts<TSaga>>();
         configurator.RegisterSagaRepository<TSaga, WorkflowDbContext, SagaConsumeContextFactory<WorkflowDbContext, TSaga>,
             SqlSagaRepositoryContextFactory<TSaga>>();
     }

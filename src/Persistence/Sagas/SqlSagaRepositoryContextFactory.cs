@@ -21,7 +21,8 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
     WorkflowDbContextFactory dbContextFactory,
     ISagaRowLoader<TSaga> loader,
     ISagaConsumeContextFactory<WorkflowDbContext, TSaga> consumeContextFactory,
-    SagaBatches<TSaga> batches) : ISagaRepositoryContextFactory<TSaga>
+    SagaBatches<TSaga> batches,
+    WarmSagaContexts<TSaga> warm) : ISagaRepositoryContextFactory<TSaga>
     where TSaga : class, IVersionedSaga
 {
     private const string MemberSavepoint = "saga_batch_member";
@@ -60,7 +61,7 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
         IDbContextTransaction? transaction = null;
         try
         {
-            db = dbContextFactory.Create();
+            db = warm.Take(correlationId) ?? dbContextFactory.Create();
             // EF would wrap every save in a savepoint of its own (two more round trips per message) so that a failed save
             // could be carried on from; here a failed message is rolled back to the batch's savepoint instead.
             db.Database.AutoSavepointsEnabled = false;
@@ -109,6 +110,13 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
                 current = batches.Next(correlationId, batch);
             }
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (correlationId is { } id && batch.Loaded is ISagaWithOwnRows { WorthKeepingLoaded: true })
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                transaction = null;
+                warm.Keep(id, db);
+                db = null; // kept, not disposed
+            }
         }
         catch (Exception exception)
         {

@@ -79,6 +79,9 @@ public class WorkflowState : IVersionedSaga, ISagaWithOwnRows
         }
     }
 
+    /// <summary>Wide runs: below this many nodes, reading the rows again costs less than keeping them.</summary>
+    public bool WorthKeepingLoaded => Nodes.Count >= 64;
+
     public void Saved()
     {
         foreach (var node in Nodes)

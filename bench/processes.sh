@@ -243,11 +243,12 @@ PY
 # heartbeats of the waiting seconds too. One line "name value" each.
 cost_snapshot() {
   sleep "${BROKER_STATS_SETTLE:-6}"
+  # A series without labels reads "name{} value" in the exporter's text format.
   curl -fsS "$BENCH_API/metrics" | awk '
-    $1 == "sagaworkflow_db_commands_total" { print "commands", $2 }
-    $1 == "sagaworkflow_db_transactions_started_total" { print "begun", $2 }
+    $1 ~ /^sagaworkflow_db_commands_total(\{\})?$/ { print "commands", $2 }
+    $1 ~ /^sagaworkflow_db_transactions_started_total(\{\})?$/ { print "begun", $2 }
     $1 == "sagaworkflow_db_transactions_total{outcome=\"committed\"}" { print "commits", $2 }
-    $1 == "sagaworkflow_db_savepoints_total" { print "savepoints", $2 }'
+    $1 ~ /^sagaworkflow_db_savepoints_total(\{\})?$/ { print "savepoints", $2 }'
   curl -fsS "$SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT/api/vhosts/${SAGAWORKFLOW_TEST_RABBITMQ##*/}" | python3 -c '
 import json, sys
 stats = json.load(sys.stdin).get("message_stats", {})

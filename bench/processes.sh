@@ -233,3 +233,113 @@ print(json.dumps({"scenario": name + "-connections", "probes": len(rows), "refus
 PY
   rm -f "$probe_file"
 }
+
+# What a scenario costs beyond CPU (issue 15), read before and after it: the orchestrator's database counters from its
+# /metrics (sagaworkflow_db_*: what it sent through EF Core; not Quartz's statements) and the vhost's message counts
+# from RabbitMQ's management API (GET /api/vhosts/<vhost>: message_stats.publish, messages clients published into the
+# vhost, each counted once however many queues it reached; deliver_get, messages handed to consumers; ack). The broker
+# refreshes those statistics every collect_statistics_interval (5 s by default), so each reading first waits
+# BROKER_STATS_SETTLE seconds (default 6): a reading then includes everything up to that moment, the executors'
+# heartbeats of the waiting seconds too. One line "name value" each.
+cost_snapshot() {
+  sleep "${BROKER_STATS_SETTLE:-6}"
+  # A series without labels reads "name{} value" in the exporter's text format.
+  curl -fsS "$BENCH_API/metrics" | awk '
+    $1 ~ /^sagaworkflow_db_commands_total(\{\})?$/ { print "commands", $2 }
+    $1 ~ /^sagaworkflow_db_transactions_started_total(\{\})?$/ { print "begun", $2 }
+    $1 == "sagaworkflow_db_transactions_total{outcome=\"committed\"}" { print "commits", $2 }
+    $1 ~ /^sagaworkflow_db_savepoints_total(\{\})?$/ { print "savepoints", $2 }'
+  curl -fsS "$SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT/api/vhosts/${SAGAWORKFLOW_TEST_RABBITMQ##*/}" | python3 -c '
+import json, sys
+stats = json.load(sys.stdin).get("message_stats", {})
+for name, key in (("published", "publish"), ("delivered", "deliver_get"), ("acked", "ack")):
+    print(name, stats.get(key, 0))'
+}
+
+# scenario, workflows, CPU snapshot before, after, cost snapshot before, after: one JSON line "<scenario>-cost" with
+# each figure per workflow (CPU in ms of CPU time: ticks over the scenario / workflows) and the totals it came from.
+cost_report() {
+  python3 - "$@" <<'PY'
+import json, sys
+scenario, workflows, cpu_b, cpu_a, cost_b, cost_a = sys.argv[1], int(sys.argv[2]), *sys.argv[3:7]
+cpu = lambda s: {l.split()[0]: (int(l.split()[1]), int(l.split()[2])) for l in s.splitlines() if l.strip()}
+counts = lambda s: {l.split()[0]: float(l.split()[1]) for l in s.splitlines() if l.strip()}
+cb, ca, nb, na = cpu(cpu_b), cpu(cpu_a), counts(cost_b), counts(cost_a)
+cpu_ms = {name: (ca[name][0] - cb.get(name, (0,))[0]) / ca[name][1] * 1000 for name in ca if name != "machine"}
+totals = {name: na.get(name, 0) - nb.get(name, 0) for name in ("commands", "begun", "commits", "savepoints", "published", "delivered", "acked")}
+per = lambda v: round(v / workflows, 2)
+print(json.dumps({"scenario": scenario + "-cost", "workflows": workflows,
+                  "orchestratorCpuMs": per(cpu_ms.get("orchestrator", 0)), "databaseCpuMs": per(cpu_ms.get("database", 0)),
+                  "rabbitmqCpuMs": per(cpu_ms.get("rabbitmq", 0)),
+                  "executorCpuMs": per(sum(v for k, v in cpu_ms.items() if k.startswith("executor"))),
+                  "published": per(totals["published"]), "delivered": per(totals["delivered"]), "acked": per(totals["acked"]),
+                  "sqlCommands": per(totals["commands"]), "commits": per(totals["commits"]),
+                  "transactionsBegun": per(totals["begun"]), "savepoints": per(totals["savepoints"]),
+                  "totals": {k: int(v) for k, v in totals.items()}}))
+PY
+}
+
+# name: the process's resident memory now and its lifetime peak, "VmRSS-MB VmHWM-MB".
+process_rss_mb() {
+  awk '/^VmRSS:/ { rss = $2 } /^VmHWM:/ { hwm = $2 } END { printf "%d %d\n", rss / 1024, hwm / 1024 }' "/proc/${bench_pids[$1]}/status"
+}
+
+# children, seconds: S7 in local mode. The orchestrator's `run` verb (in-memory bus, in-process executors, SQLite under
+# ./data of a fresh temporary directory) on the same root -> children -> join workflow of noop nodes, without the
+# benchmark's distributed settings; killed after the given seconds. Times the whole process and, from its output, the
+# workflow (the "workflow <id>" line it prints as it submits -> its "workflow completed" line), and samples its VmRSS
+# every 0.2 s. One JSON line "S7-local".
+local_fan_out() {
+  python3 - "$1" "$2" "$PWD/src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll" <<'PY'
+import json, os, shutil, signal, subprocess, sys, tempfile, threading, time
+children, timeout, dll = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+work = tempfile.mkdtemp(prefix="sagaworkflow-s7-")
+nodes = [{"id": "root", "capability": "noop"}] + [{"id": f"c{i}", "capability": "noop", "dependsOn": ["root"]} for i in range(children)]
+nodes.append({"id": "join", "capability": "noop", "dependsOn": [f"c{i}" for i in range(children)]})
+with open(os.path.join(work, "s7.json"), "w") as f:
+    json.dump({"name": "s7-wide-fan-out", "nodes": nodes}, f)
+# The local verb reads the environment too: the benchmark's distributed settings must not reach it.
+env = {k: v for k, v in os.environ.items() if not k.startswith(("Transport__", "RabbitMq__", "Database__", "Api__"))}
+started = time.monotonic()
+proc = subprocess.Popen(["dotnet", dll, "run", "s7.json"], cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                        text=True, start_new_session=True)
+peak = [0]
+def sample():
+    while proc.poll() is None:
+        try:
+            with open(f"/proc/{proc.pid}/status") as s:
+                peak[0] = max(peak[0], next(int(l.split()[1]) for l in s if l.startswith("VmRSS:")))
+        except (OSError, StopIteration):
+            pass
+        time.sleep(0.2)
+threading.Thread(target=sample, daemon=True).start()
+submitted = finished = None
+last, first_error, rejection = None, None, None
+timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGKILL))
+timer.start()
+for line in proc.stdout:
+    now = time.monotonic()
+    if submitted is None and line.startswith("workflow ") and " nodes)" in line:
+        submitted = now
+    elif line.startswith("workflow "):
+        finished, last = now, line.strip()
+    elif last and last.startswith("workflow rejected") and rejection is None and line.startswith("  - "):
+        rejection = line.strip()[2:]
+    elif first_error is None and ("error" in line.lower() or "exception" in line.lower()):
+        first_error = line.strip()[:300]
+code = proc.wait()
+timed_out = not timer.is_alive() and code == -signal.SIGKILL
+timer.cancel()
+process_seconds = time.monotonic() - started
+shutil.rmtree(work, ignore_errors=True)
+outcome = ("timed out" if timed_out else "completed" if last and last.startswith("workflow completed")
+           else "rejected" if rejection else (last or f"exit {code}"))
+seconds = finished - submitted if outcome == "completed" and submitted and finished else None
+print(json.dumps({"scenario": "S7-local", "children": children, "nodes": children + 2, "outcome": outcome, "exitCode": code,
+                  "timeoutSeconds": timeout, "processSeconds": round(process_seconds, 3),
+                  "seconds": round(seconds, 3) if seconds is not None else None,
+                  "msPerChild": round(seconds * 1000 / children, 3) if seconds is not None else None,
+                  "processMsPerChild": round(process_seconds * 1000 / children, 3) if outcome == "completed" else None,
+                  "peakRssMb": peak[0] // 1024, "rejection": rejection, "firstErrorLine": first_error}))
+PY
+}

@@ -5,6 +5,10 @@
 # two more executors (S4=0 skips it), S5 bench/cron.sh (S5=0 skips it), S6 bench/scale.sh (S6=0 skips it). Counts
 # default to the figures of issue 7; override for a quick run, e.g. S1_COUNT=2000 bench/run.sh (and S4_TRIALS,
 # S4_NODE_SECONDS, S5_SECONDS, S6_INFLIGHT, S6_ROWS for the scripts it calls).
+# Around S1, S2 and S3 it reads the orchestrator's database counters (/metrics) and the vhost's message counts (RabbitMQ
+# management API) and prints their cost per workflow with the CPU figures. S7 (issue 15's wide fan-out) runs one
+# workflow of 1 + N + 1 noop nodes per N in S7_CHILDREN (default "200 1000 10000"; empty skips it), distributed and in
+# local mode (the `run` verb), each given S7_TIMEOUT seconds (default 300).
 # The store: BENCH_STORE=mysql (the default: MariaDB or MySQL) or BENCH_STORE=postgres, e.g. BENCH_STORE=postgres
 # bench/run.sh. PG_TUNED=1 (PostgreSQL only; ignored on mysql) runs with synchronous_commit=off on the benchmark database.
 # The first JSON line (scenario "run") records the machine, versions (the store and its server version included), the
@@ -19,6 +23,7 @@ cd "$(dirname "$0")/.."
 
 S0_COUNT=${S0_COUNT:-20000}; S1_COUNT=${S1_COUNT:-20000}; S1_SERIAL=${S1_SERIAL:-200}
 S2_COUNT=${S2_COUNT:-2000}; S3_COUNT=${S3_COUNT:-20}; CONCURRENCY=${CONCURRENCY:-50}; WARMUP=${WARMUP:-5000}
+S7_CHILDREN=${S7_CHILDREN-200 1000 10000}; S7_TIMEOUT=${S7_TIMEOUT:-300}
 
 run_started=$(date +%s.%N); load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 out="$(mktemp -d)"; export BENCH_LOGS="$out"
@@ -68,11 +73,21 @@ bench_as() {
 bench() { bench_as "$1" "$@"; }
 # scenario name, driver arguments: the scenario, then each process's CPU over it as % of one core (what bounds it; the
 # header's nproc says how many cores there are in all).
+# The two snapshots stay in cpu_before and cpu_after for bench_with_cost.
 bench_with_cpu() {
-  local name=$1 cpu_before started; shift
+  local name=$1 started ended; shift
   cpu_before=$(cpu_snapshot); started=$(date +%s.%N)
   bench_as "$name" "$@"
-  cpu_report "$name" "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')" "$cpu_before" "$(cpu_snapshot)" | tee -a "$out/results.jsonl"
+  ended=$(date +%s.%N); cpu_after=$(cpu_snapshot)
+  cpu_report "$name" "$(awk -v s="$started" -v e="$ended" 'BEGIN { print e - s }')" "$cpu_before" "$cpu_after" | tee -a "$out/results.jsonl"
+}
+# scenario name, workflows it runs, driver arguments: bench_with_cpu, then what one workflow cost (issue 15): CPU ms
+# per process, broker messages, SQL commands and commits per workflow ("<name>-cost"; cost_snapshot says what is read).
+bench_with_cost() {
+  local name=$1 workflows=$2 cost_before; shift 2
+  cost_before=$(cost_snapshot)
+  bench_with_cpu "$name" "$@"
+  cost_report "$name" "$workflows" "$cpu_before" "$cpu_after" "$cost_before" "$(cost_snapshot)" | tee -a "$out/results.jsonl"
 }
 bench_with_cpu S0 S0 "$S0_COUNT" "$CONCURRENCY"
 # Warm-up: the first few thousand workflows run on code still being JIT-compiled and re-tiered (measured: the first
@@ -81,7 +96,7 @@ bench_with_cpu S0 S0 "$S0_COUNT" "$CONCURRENCY"
 bench_as S1-warmup S1 "$WARMUP" "$CONCURRENCY"
 # While S1 runs flat out, an operator's SQL client must still get in (the connection budget, Database__MaxConnections).
 connection_probe_start
-bench_with_cpu S1 S1 "$S1_COUNT" "$CONCURRENCY"
+bench_with_cost S1 "$S1_COUNT" S1 "$S1_COUNT" "$CONCURRENCY"
 connection_probe_stop S1 | tee -a "$out/results.jsonl"
 # S1 again with a second noop executor process on the same settings (the issue's "then 2 executors"); it is fresh, not
 # warmed up, which costs little (an executor's CPU is a few % of S1's). Stopped afterwards (SIGTERM: it drains and
@@ -90,9 +105,26 @@ start_process executor-2 dotnet src/Executors/bin/Release/net10.0/SagaWorkflow.E
 bench_with_cpu S1-2exec S1 "$S1_COUNT" "$CONCURRENCY"
 stop_process executor-2
 bench S1-serial "$S1_SERIAL" "$CONCURRENCY"
-bench_with_cpu S2 S2 "$S2_COUNT" "$CONCURRENCY"
-bench_with_cpu S3 S3 "$S3_COUNT" "$CONCURRENCY"
+bench_with_cost S2 "$S2_COUNT" S2 "$S2_COUNT" "$CONCURRENCY"
+bench_with_cost S3 "$S3_COUNT" S3 "$S3_COUNT" "$CONCURRENCY"
 bench S3-single 3 "$CONCURRENCY"
+# S7 wide fan-out (issue 15): one workflow of a root, N noop children and a join, per N in S7_CHILDREN, in distributed
+# mode on the processes above (with the orchestrator's RSS at the end and its peak while the shape ran), then the same
+# shapes in local mode (the `run` verb, SQLite). A shape that has not finished after S7_TIMEOUT seconds is reported as
+# timed out (and cancelled, or killed in local mode). S7_CHILDREN= (empty) skips S7.
+for n in $S7_CHILDREN; do
+  rss_peak_file=$(mktemp)
+  ( while :; do awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$(process_pid orchestrator)/status"; sleep 0.5; done > "$rss_peak_file" ) &
+  rss_sampler=$!
+  line=$(BENCH_S7_TIMEOUT="$S7_TIMEOUT" dotnet bench/SagaWorkflow.Bench/bin/Release/net10.0/SagaWorkflow.Bench.dll \
+    "$SAGAWORKFLOW_TEST_RABBITMQ" S7 "$n" "$CONCURRENCY" | grep '^{' | tail -1)
+  kill "$rss_sampler" 2>/dev/null || true; wait "$rss_sampler" 2>/dev/null || true
+  read -r rss hwm < <(process_rss_mb orchestrator)
+  python3 -c 'import json, sys; r = json.loads(sys.argv[1]); r.update(orchestratorRssMb=int(sys.argv[2]), orchestratorPeakRssMbWhileRunning=max([int(x) for x in open(sys.argv[3]).read().split()] or [0]), orchestratorLifetimePeakRssMb=int(sys.argv[4])); print(json.dumps(r))' \
+    "$line" "$rss" "$rss_peak_file" "$hwm" | tee -a "$out/results.jsonl"
+  rm -f "$rss_peak_file"
+done
+for n in $S7_CHILDREN; do local_fan_out "$n" "$S7_TIMEOUT" | tee -a "$out/results.jsonl"; done
 export S_ORCHESTRATOR=running BENCH_ORCHESTRATOR_PID="$(process_pid orchestrator)"
 if [ "${S4:-1}" = 1 ]; then bench/failover.sh | tee -a "$out/results.jsonl"; fi
 if [ "${S5:-1}" = 1 ]; then bench/cron.sh | tee -a "$out/results.jsonl"; fi
@@ -133,6 +165,39 @@ if cpu:  # cpu_report's names: orchestrator, executor (executor-2), database (th
         executors = pct(r["executor"]) + (f' + {pct(r["executor-2"])}' if "executor-2" in r else "")
         print(f'| {r["scenario"][:-len("-cpu")]} | {r["seconds"]:.1f} | {pct(r["orchestrator"])} | {executors} | {pct(r["database"])} | '
               f'{pct(r["rabbitmq"])} | {pct(r["machine"])} |')
+costs = [r for r in lines if r.get("scenario", "").endswith("-cost")]
+if costs:  # cost_report's per-workflow figures; docs/benchmarks.md, "Cost per workflow", says what each includes
+    unit = {"S1": "workflow (1 node)", "S2": "chain (5 nodes)", "S3": "fan-out (1 + 200 + 1 nodes)"}
+    print("\nCost per workflow: CPU time of each process, messages in the broker's vhost, what the orchestrator sent its database:")
+    print(f"\n| scenario | per | orchestrator CPU ms | {store} CPU ms | RabbitMQ CPU ms | executor CPU ms | broker published | "
+          f"broker delivered | SQL commands | commits | savepoints |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in costs:
+        name = r["scenario"][:-len("-cost")]
+        print(f'| {name} | {unit.get(name, "workflow")} | {r["orchestratorCpuMs"]} | {r["databaseCpuMs"]} | {r["rabbitmqCpuMs"]} | '
+              f'{r["executorCpuMs"]} | {r["published"]} | {r["delivered"]} | {r["sqlCommands"]} | {r["commits"]} | {r["savepoints"]} |')
+distributed = {r["children"]: r for r in lines if r.get("scenario") == "S7"}
+local = {r["children"]: r for r in lines if r.get("scenario") == "S7-local"}
+if distributed or local:
+    widths = sorted(set(distributed) | set(local))
+    base = 200 if 200 in widths else widths[0]
+    def cells(r, base_r):
+        if r is None:
+            return ["-", "-", "-"]
+        if r["outcome"] != "completed":
+            return [r["outcome"] + (f' after {r["timeoutSeconds"]:g} s' if r["outcome"] == "timed out" else ""), "-", "-"]
+        ratio = f'{r["msPerChild"] / base_r["msPerChild"]:.2f}' if base_r and base_r.get("msPerChild") else "-"
+        return [str(r["seconds"]), str(r["msPerChild"]), ratio]
+    print(f"\nS7 wide fan-out, one workflow of 1 + N + 1 noop nodes (seconds submit -> completed; ratio = ms per child / ms per child at {base}):")
+    print(f"\n| children | distributed s | ms per child | ratio | local s | ms per child | ratio | local process s | "
+          f"orchestrator RSS MB (end / peak during) | local RSS MB (peak) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for n in widths:
+        d, l = distributed.get(n), local.get(n)
+        rss = f'{d["orchestratorRssMb"]} / {d["orchestratorPeakRssMbWhileRunning"]}' if d else "-"
+        print(f'| {n:,} | {" | ".join(cells(d, distributed.get(base)))} | {" | ".join(cells(l, local.get(base)))} | '
+              f'{l["processSeconds"] if l else "-"} | {rss} | {l["peakRssMb"] if l else "-"} |')
+    for r in [*distributed.values(), *local.values()]:
+        if r.get("rejection"):
+            print(f'\n{r["scenario"]} {r["children"]:,} children rejected: {r["rejection"]}')
 failover = [r for r in lines if r.get("scenario", "").startswith("S4")]
 if failover:
     print("\n| scenario | trials | measured | median ms | min ms | max ms |\n| --- | --- | --- | --- | --- | --- |")

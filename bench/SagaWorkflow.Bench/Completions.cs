@@ -19,6 +19,16 @@ public sealed class Completions : IDisposable
 
     public void CountFailure() => Interlocked.Increment(ref _failed);
 
+    /// <summary>The first problem of a rejected workflow's definition, if one was rejected.</summary>
+    public string? Rejection { get; private set; }
+
+    public void Reject(Guid id, string problem)
+    {
+        Rejection ??= problem;
+        CountFailure();
+        Done(id);
+    }
+
     public void Dispose() => _progress.Dispose();
 
     public void Expect(int count)
@@ -26,6 +36,7 @@ public sealed class Completions : IDisposable
         _sent.Clear();
         _done.Clear();
         _failed = 0;
+        Rejection = null;
         _expected = count;
         _all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -75,8 +86,15 @@ public sealed class PingConsumer : IConsumer<Ping>
     public Task Consume(ConsumeContext<Ping> context) => context.Publish(new Pong(context.Message.Id));
 }
 
-public sealed class WorkflowOutcomeConsumer(Completions completions) : IConsumer<WorkflowCompleted>, IConsumer<WorkflowFailed>
+public sealed class WorkflowOutcomeConsumer(Completions completions) : IConsumer<WorkflowCompleted>, IConsumer<WorkflowFailed>, IConsumer<WorkflowRejected>
 {
+    // A definition the orchestrator refuses (e.g. more nodes than it allows) ends the wait at once, saying why.
+    public Task Consume(ConsumeContext<WorkflowRejected> context)
+    {
+        completions.Reject(context.Message.WorkflowId, context.Message.Errors.Count > 0 ? context.Message.Errors[0].ToString() : "rejected");
+        return Task.CompletedTask;
+    }
+
     public Task Consume(ConsumeContext<WorkflowCompleted> context)
     {
         completions.Done(context.Message.WorkflowId);

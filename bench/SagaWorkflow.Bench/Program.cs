@@ -7,12 +7,14 @@ using SagaWorkflow.Contracts;
 using SagaWorkflow.Contracts.Definitions;
 
 // Load driver: one scenario per run against an orchestrator and executors already running on the same broker.
-//   SagaWorkflow.Bench <amqp-uri> <scenario: S0|S1|S1-serial|S2|S3|S3-single|S6-submit> <count> [concurrency]
+//   SagaWorkflow.Bench <amqp-uri> <scenario: S0|S1|S1-serial|S2|S3|S3-single|S6-submit|S7> <count> [concurrency]
 // S6-submit only sends (ten-minute workflows) and writes "id,sent-epoch-ms" lines to $BENCH_SENT_FILE.
+// S7 runs one workflow of a root, <count> parallel children and a join, and gives up after $BENCH_S7_TIMEOUT seconds
+// (default 300): its line says how it ended (completed, failed, rejected, timed out) instead of a rate.
 // Prints one JSON line: scenario, count, seconds, rate per second, p50 and p99 latency in ms.
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: SagaWorkflow.Bench <amqp-uri> <S0|S1|S1-serial|S2|S3|S3-single> <count> [concurrency]");
+    Console.Error.WriteLine("usage: SagaWorkflow.Bench <amqp-uri> <S0|S1|S1-serial|S2|S3|S3-single|S6-submit|S7> <count> [concurrency]");
     return 2;
 }
 
@@ -115,6 +117,38 @@ try
         if (Environment.GetEnvironmentVariable("BENCH_SENT_FILE") is { Length: > 0 } file)
             await File.WriteAllLinesAsync(file, sentAt.Select(kv => $"{kv.Key},{kv.Value.ToString(CultureInfo.InvariantCulture)}"));
         Console.WriteLine(JsonSerializer.Serialize(new { scenario, count, submitSeconds = Math.Round(started.Elapsed.TotalSeconds, 3) }));
+        return 0;
+    }
+
+    if (scenario == "S7")
+    {
+        // Wide fan-out (issue 15): one workflow, timed submit -> outcome, so time per child can be compared across widths.
+        // A width that takes too long is cancelled (it would keep the orchestrator busy under the next measurement).
+        var timeout = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("BENCH_S7_TIMEOUT") ?? "300", CultureInfo.InvariantCulture));
+        var id = NewId.NextGuid();
+        completions.Expect(1);
+        completions.Sent(id);
+        await saga.Send(new StartWorkflow { WorkflowId = id, Definition = Workflow("s7-wide-fan-out", 0, count), Trigger = "bench" });
+        var outcome = "completed";
+        double? elapsed = null;
+        try
+        {
+            await completions.All(timeout);
+            elapsed = completions.Measure().Seconds;
+            outcome = completions.Rejection is not null ? "rejected" : completions.Failed > 0 ? "failed" : "completed";
+        }
+        catch (TimeoutException)
+        {
+            outcome = "timed out";
+            await saga.Send(new CancelWorkflow { WorkflowId = id, Reason = $"S7 gave up after {timeout.TotalSeconds} s" });
+        }
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            scenario, children = count, nodes = count + 2, outcome, timeoutSeconds = timeout.TotalSeconds,
+            seconds = elapsed is { } s ? Math.Round(s, 3) : (double?)null,
+            msPerChild = elapsed is { } t && outcome == "completed" ? Math.Round(t * 1000 / count, 3) : (double?)null,
+            rejection = completions.Rejection,
+        }));
         return 0;
     }
 

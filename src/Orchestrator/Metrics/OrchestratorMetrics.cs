@@ -4,17 +4,21 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using SagaWorkflow.Hosting;
+using SagaWorkflow.Persistence.Metrics;
 using SagaWorkflow.Persistence.Sagas;
 
 namespace SagaWorkflow.Orchestrator.Metrics;
 
-/// <summary><c>/metrics</c> of the orchestrator: its counters and histograms, the state gauges, and MassTransit's meter.</summary>
+/// <summary>
+/// <c>/metrics</c> of the orchestrator: its counters and histograms, what it sends to its database, the state gauges, and
+/// MassTransit's meter.
+/// </summary>
 public static class OrchestratorMetrics
 {
     public static IServiceCollection AddOrchestratorMetrics(this IServiceCollection services)
     {
         services.AddSingleton<StateGauges>();
-        services.AddWorkflowMetrics(WorkflowMetrics.MeterName, SagaBatchMetrics.MeterName, StateGauges.MeterName);
+        services.AddWorkflowMetrics(WorkflowMetrics.MeterName, SagaBatchMetrics.MeterName, DatabaseMetrics.MeterName, StateGauges.MeterName);
         // A meter provider picks meters by name, and a process may host several orchestrators (the tests do), each with
         // gauges read from its own database: another host's gauges are dropped here, as if its meter had another name.
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>

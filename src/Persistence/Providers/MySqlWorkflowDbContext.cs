@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using MySqlConnector;
+using SagaWorkflow.Persistence.Metrics;
 
 namespace SagaWorkflow.Persistence;
 
@@ -24,6 +25,7 @@ public sealed class MySqlWorkflowDbContext(DbContextOptions<MySqlWorkflowDbConte
     public static DbContextOptions<MySqlWorkflowDbContext> Options(string connectionString, string? serverVersion) =>
         new DbContextOptionsBuilder<MySqlWorkflowDbContext>()
             .UseMySql(connectionString, ServerVersionOf(connectionString, serverVersion))
+            .AddInterceptors(DatabaseMetrics.Interceptors)
             .Options;
 
     public static ServerVersion ServerVersionOf(string connectionString, string? serverVersion) =>

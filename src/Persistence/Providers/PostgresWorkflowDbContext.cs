@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using SagaWorkflow.Persistence.Metrics;
 
 namespace SagaWorkflow.Persistence;
 
@@ -12,6 +13,7 @@ public sealed class PostgresWorkflowDbContext(DbContextOptions<PostgresWorkflowD
     public static DbContextOptions<PostgresWorkflowDbContext> Options(string connectionString) =>
         new DbContextOptionsBuilder<PostgresWorkflowDbContext>()
             .UseNpgsql(WithAutoPrepare(connectionString))
+            .AddInterceptors(DatabaseMetrics.Interceptors)
             .Options;
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.Persistence.Metrics;
 
 namespace SagaWorkflow.Persistence;
 
@@ -15,6 +16,7 @@ public sealed class SqliteWorkflowDbContext(DbContextOptions<SqliteWorkflowDbCon
         new DbContextOptionsBuilder<SqliteWorkflowDbContext>()
             .UseSqlite(connectionString)
             .AddInterceptors(new SqlitePragmas())
+            .AddInterceptors(DatabaseMetrics.Interceptors)
             .Options;
 
     /// <summary>The file of a connection string, for messages.</summary>

@@ -47,16 +47,19 @@ public sealed class When_an_executor_drains
     [IntegrationTheory, Stores]
     public async Task At_the_deadline_a_running_node_is_handed_over_and_completes_on_another_executor(Store store)
     {
+        // The first attempt's call is held until the test ends, so it surely still runs at the deadline however slow
+        // the machine (a 15 s delay node once finished first); the handed-over attempt's call is answered at once.
+        using var held = HeldFirstCall();
         await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = Failover.WithOperatorKey(environment.ProcessSettings());
+        settings["Executor__Http__Allow__0"] = "127.0.0.0/8";
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);
+        await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "http", concurrency: 1);
         await Failover.WaitForExecutorAsync(environment, draining.Name, "Online", TimeSpan.FromSeconds(30));
 
-        // Long enough that it is still running when the 1 s deadline passes, short enough to see attempt 2 finish.
-        await Shapes.SubmitAllAsync(environment, [Shapes.Chain(1, "delay", new { ms = 15_000 })]);
+        await Shapes.SubmitAllAsync(environment, [Shapes.Definition("held", [Shapes.Node("s0", "http", new { url = held.BaseUrl })])]);
         await Failover.WaitForRunningAsync(environment, 1);
-        await using var other = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 1);
+        await using var other = await ServiceProcess.ExecutorAsync("executor-2", settings, "http", concurrency: 1);
         await Failover.SagaflowAsync(orchestrator, "drain", draining.Name, "--deadline", "1s");
         await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
 
@@ -72,15 +75,17 @@ public sealed class When_an_executor_drains
     [IntegrationTheory, Stores]
     public async Task Sigterm_drains_with_the_configured_deadline_and_hands_a_longer_node_over_before_exiting(Store store)
     {
+        using var held = HeldFirstCall();
         await using var environment = await IntegrationEnvironment.CreateAsync(store);
         var settings = environment.ProcessSettings();
+        settings["Executor__Http__Allow__0"] = "127.0.0.0/8";
         await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var stopping = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1, "--drain-deadline", "2s");
+        await using var stopping = await ServiceProcess.ExecutorAsync("executor-1", settings, "http", concurrency: 1, "--drain-deadline", "2s");
         await Failover.WaitForExecutorAsync(environment, stopping.Name, "Online", TimeSpan.FromSeconds(30));
 
-        await Shapes.SubmitAllAsync(environment, [Shapes.Chain(1, "delay", new { ms = 15_000 })]);
+        await Shapes.SubmitAllAsync(environment, [Shapes.Definition("held", [Shapes.Node("s0", "http", new { url = held.BaseUrl })])]);
         await Failover.WaitForRunningAsync(environment, 1);
-        await using var other = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 1);
+        await using var other = await ServiceProcess.ExecutorAsync("executor-2", settings, "http", concurrency: 1);
         // What `docker stop` does: the process takes nothing new, waits 2 s for the node, hands it back and exits cleanly.
         Assert.Equal(0, await stopping.TerminateAsync(TimeSpan.FromSeconds(30)));
         await Failover.WaitForExecutorAsync(environment, stopping.Name, "Stopped", TimeSpan.FromSeconds(30));
@@ -88,5 +93,18 @@ public sealed class When_an_executor_drains
 
         Assert.Equal(["succeeded", other.Name, 2], (await environment.QueryAsync("SELECT state, executor_id, attempt FROM workflow_nodes")).Single());
         Assert.Equal([1, stopping.Name, "handed_over", false, null], (await Failover.AttemptsAsync(environment))[0]);
+    }
+
+    /// <summary>A server that holds the first call open (until it is disposed) and answers every later one at once.</summary>
+    private static LoopbackHttpServer HeldFirstCall()
+    {
+        var calls = 0;
+        var never = new TaskCompletionSource();
+        return new LoopbackHttpServer(async _ =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+                await never.Task;
+            return (200, "{}", "application/json");
+        });
     }
 }

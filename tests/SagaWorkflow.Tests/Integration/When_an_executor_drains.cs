@@ -1,9 +1,10 @@
 using SagaWorkflow.Tests.Executors;
+using Xunit.Abstractions;
 
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>Draining an executor: it takes no new work, finishes what it runs, and at a deadline hands the rest over.</summary>
-public sealed class When_an_executor_drains
+public sealed class When_an_executor_drains(ITestOutputHelper output)
 {
     [IntegrationTheory, Stores]
     public async Task Without_a_deadline_in_flight_nodes_finish_where_they_run_and_new_work_goes_elsewhere(Store store)
@@ -17,12 +18,10 @@ public sealed class When_an_executor_drains
             await release.Task;
             return (200, "{}", "application/json");
         });
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = Failover.WithOperatorKey(environment.ProcessSettings());
-        settings["Executor__Http__Allow__0"] = "127.0.0.0/8";
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "http,noop", concurrency: 2);
-        await Failover.WaitForExecutorAsync(environment, draining.Name, "Online", TimeSpan.FromSeconds(30));
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Settings(s => Failover.WithOperatorKey(s))
+            .Setting("Executor__Http__Allow__0", "127.0.0.0/8")
+            .Orchestrator().Executor("executor-1", "http,noop", concurrency: 2));
+        var (environment, orchestrator, draining) = (cluster.Environment, cluster["orchestrator"], cluster["executor-1"]);
 
         var chain = Shapes.Definition("held-chain", [Shapes.Node("s0", "http", new { url = held.BaseUrl }), Shapes.Node("s1", "noop", null, "s0")]);
         await Shapes.SubmitAllAsync(environment, [chain, chain]);
@@ -30,8 +29,7 @@ public sealed class When_an_executor_drains
             () => Task.FromResult($"{held.Requests.Count} of 2 calls reached the held server"));
         await Failover.SagaflowAsync(orchestrator, "drain", draining.Name);
         await Failover.WaitForExecutorAsync(environment, draining.Name, "Draining", TimeSpan.FromSeconds(30));
-        await using var fresh = await ServiceProcess.ExecutorAsync("executor-2", settings, "http,noop", concurrency: 2);
-        await Failover.WaitForExecutorAsync(environment, fresh.Name, "Online", TimeSpan.FromSeconds(30));
+        var fresh = await cluster.StartExecutorAsync("executor-2", "http,noop", concurrency: 2);
         release.SetResult();
         await Shapes.WaitForFinishedAsync(environment, 2, TimeSpan.FromMinutes(2));
 
@@ -47,16 +45,14 @@ public sealed class When_an_executor_drains
     [IntegrationTheory, Stores]
     public async Task At_the_deadline_a_running_node_is_handed_over_and_completes_on_another_executor(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = Failover.WithOperatorKey(environment.ProcessSettings());
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);
-        await Failover.WaitForExecutorAsync(environment, draining.Name, "Online", TimeSpan.FromSeconds(30));
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Settings(s => Failover.WithOperatorKey(s))
+            .Orchestrator().Executor("executor-1", "delay", concurrency: 1));
+        var (environment, orchestrator, draining) = (cluster.Environment, cluster["orchestrator"], cluster["executor-1"]);
 
         // Long enough that it is still running when the 1 s deadline passes, short enough to see attempt 2 finish.
         await Shapes.SubmitAllAsync(environment, [Shapes.Chain(1, "delay", new { ms = 15_000 })]);
         await Failover.WaitForRunningAsync(environment, 1);
-        await using var other = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 1);
+        var other = await cluster.StartExecutorAsync("executor-2", "delay", concurrency: 1);
         await Failover.SagaflowAsync(orchestrator, "drain", draining.Name, "--deadline", "1s");
         await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
 
@@ -72,15 +68,12 @@ public sealed class When_an_executor_drains
     [IntegrationTheory, Stores]
     public async Task Sigterm_drains_with_the_configured_deadline_and_hands_a_longer_node_over_before_exiting(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var stopping = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1, "--drain-deadline", "2s");
-        await Failover.WaitForExecutorAsync(environment, stopping.Name, "Online", TimeSpan.FromSeconds(30));
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator().Executor("executor-1", "delay", concurrency: 1, "--drain-deadline", "2s"));
+        var (environment, stopping) = (cluster.Environment, cluster["executor-1"]);
 
         await Shapes.SubmitAllAsync(environment, [Shapes.Chain(1, "delay", new { ms = 15_000 })]);
         await Failover.WaitForRunningAsync(environment, 1);
-        await using var other = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 1);
+        var other = await cluster.StartExecutorAsync("executor-2", "delay", concurrency: 1);
         // What `docker stop` does: the process takes nothing new, waits 2 s for the node, hands it back and exits cleanly.
         Assert.Equal(0, await stopping.TerminateAsync(TimeSpan.FromSeconds(30)));
         await Failover.WaitForExecutorAsync(environment, stopping.Name, "Stopped", TimeSpan.FromSeconds(30));

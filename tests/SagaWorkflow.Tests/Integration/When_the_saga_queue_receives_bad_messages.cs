@@ -9,7 +9,7 @@ public sealed class When_the_saga_queue_receives_bad_messages(ITestOutputHelper 
     public async Task Malformed_json_and_a_result_for_an_unknown_workflow_end_in_the_error_queue_with_a_reason(Store store)
     {
         await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator().Executor("executor", "noop", concurrency: 2));
-        var (environment, orchestrator) = (cluster.Environment, cluster["orchestrator"]);
+        var environment = cluster.Environment;
         await Shapes.SubmitAllAsync(environment, [Shapes.Chain(2, "noop")]);
         await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
         const string Snapshot = "SELECT correlation_id, current_state, version, updated_at FROM workflow_instances";
@@ -42,7 +42,7 @@ public sealed class When_the_saga_queue_receives_bad_messages(ITestOutputHelper 
         Store store)
     {
         await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator().Executor("executor", "noop", concurrency: 2));
-        var (environment, orchestrator) = (cluster.Environment, cluster["orchestrator"]);
+        var environment = cluster.Environment;
         var valid = Shapes.Chain(2, "noop");
         var huge = JsonSerializer.Serialize(new { definition = valid, input = new { blob = new string('x', 1_100_000) } });
         var binary = new byte[4096];

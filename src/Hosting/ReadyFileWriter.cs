@@ -47,7 +47,8 @@ public sealed class ReadyFileWriter(
                 {
                     Delete(path);
                     written = false;
-                    logger.LogWarning("Not ready ({Status}): removed {ReadyFile}", report.Status, path);
+                    logger.LogWarning("Not ready: removed {ReadyFile}; failing: {Checks}", path, string.Join("; ", report.Entries
+                        .Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => $"{e.Key} ({e.Value.Description ?? e.Value.Status.ToString()})")));
                 }
             }
             while (await timer.WaitForNextTickAsync(stopping.Token));

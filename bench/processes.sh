@@ -17,14 +17,22 @@ bench_logs="${BENCH_LOGS:-$(mktemp -d)}"
 bench_cleanup() { for p in "${bench_pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done; }
 trap bench_cleanup EXIT
 
-# name, command...: starts a process (replacing one of the same name) and waits until its bus is up.
+# name, command...: starts a process (replacing one of the same name) and waits until it is ready: its ready file
+# (Hosting__ReadyFile, docs/operations.md) exists once its bus and other readiness checks pass.
 start_process() {
   local name=$1; shift
+  local ready="$bench_logs/$name.ready"
   if [ -n "${bench_pids[$name]:-}" ]; then kill -KILL "${bench_pids[$name]}" 2>/dev/null || true; fi
-  "$@" > "$bench_logs/$name.log" 2>&1 &
+  # A process killed with -9 leaves its file behind.
+  rm -f "$ready"
+  Hosting__ReadyFile="$ready" "$@" > "$bench_logs/$name.log" 2>&1 &
   bench_pids[$name]=$!
   disown "$!"  # no "Killed" job notices when a trial kills it
-  for _ in $(seq 1 240); do grep -q "Bus started" "$bench_logs/$name.log" && return 0; sleep 0.25; done
+  for _ in $(seq 1 600); do
+    [ -f "$ready" ] && return 0
+    kill -0 "${bench_pids[$name]}" 2>/dev/null || break
+    sleep 0.1
+  done
   echo "$name did not start:" >&2; cat "$bench_logs/$name.log" >&2; return 1
 }
 process_pid() { echo "${bench_pids[$1]}"; }

@@ -116,6 +116,8 @@ public static class ExecutorHost
             x.UsingConfiguredTransport(builder.Configuration, (context, cfg) => cfg.ConfigureNodeExecutorEndpoints(context));
         });
         builder.Services.AddExecutorPresence();
+        // No HTTP here, so no /ready: Hosting:ReadyFile is this process's readiness probe.
+        builder.Services.AddReadyFile();
         // The drain on SIGTERM needs its deadline plus time to hand back and say goodbye.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ExecutorOptions>>((host, executor) =>
             host.ShutdownTimeout = executor.Value.ShutdownDrainDeadline + TimeSpan.FromSeconds(10));

@@ -83,6 +83,8 @@ public static class OrchestratorHosting
         services.AddWorkflowSchedulerHost();
         if (local)
             services.AddExecutorPresence();
+        // serve and run alike: Hosting:ReadyFile exists while the readiness checks pass.
+        services.AddReadyFile();
         return builder;
     }
 

@@ -1,27 +1,41 @@
 using System.Diagnostics;
 using System.Text;
+using Xunit.Abstractions;
 
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>
 /// A real orchestrator or executor process started from the built binaries next to the tests, with its output kept
-/// for diagnostics. <see cref="KillHard"/> is kill -9: no shutdown code runs, connections just drop.
+/// for assertions and, given a test's output helper, echoed there line by line (prefixed with the process's name).
+/// It is ready when its ready file (<c>Hosting:ReadyFile</c>, a path of its own) appears. <see cref="KillHard"/> is
+/// kill -9: no shutdown code runs, connections just drop.
 /// </summary>
 public sealed partial class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopWatching = new();
+    private readonly ITestOutputHelper? _echo;
     private bool _disposed;
 
-    private ServiceProcess(string name, Process process)
+    private ServiceProcess(string name, Process process, string readyFile, ITestOutputHelper? echo)
     {
         Name = name;
         _process = process;
+        ReadyFile = readyFile;
+        _echo = echo;
     }
+
+    /// <summary>Where each process's ready file goes: a directory of the test run's own, one file per process.</summary>
+    private static readonly string ReadyDirectory = Directory.CreateTempSubdirectory("sagaworkflow-ready-").FullName;
 
     public string Name { get; }
     public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The file the process writes while it is ready and removes when it is not (docs/operations.md).</summary>
+    public string ReadyFile { get; }
 
     public string Output
     {
@@ -32,14 +46,14 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
     }
 
-    public static Task<ServiceProcess> OrchestratorAsync(string name, IDictionary<string, string> settings) =>
-        StartAsync(name, "SagaWorkflow.Orchestrator.dll", ["serve"], settings);
+    public static Task<ServiceProcess> OrchestratorAsync(string name, IDictionary<string, string> settings, ITestOutputHelper? echo) =>
+        StartAsync(name, "SagaWorkflow.Orchestrator.dll", ["serve"], settings, echo);
 
     /// <summary>An orchestrator process, not waited for: to watch it wait for its database, or give up on it.</summary>
-    public static ServiceProcess LaunchOrchestrator(string name, IDictionary<string, string> settings) =>
-        Launch(name, "SagaWorkflow.Orchestrator.dll", ["serve"], settings);
+    public static ServiceProcess LaunchOrchestrator(string name, IDictionary<string, string> settings, ITestOutputHelper? echo) =>
+        Launch(name, "SagaWorkflow.Orchestrator.dll", ["serve"], settings, echo);
 
-    /// <summary>Completes once the process's bus has started; faults if it exits first.</summary>
+    /// <summary>Completes once the process is ready (its ready file appeared); faults if it exits first.</summary>
     public Task Started => _started.Task;
 
     /// <summary>The exit code of a process expected to end by itself within <paramref name="timeout"/>.</summary>
@@ -52,24 +66,33 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     }
 
     public static Task<ServiceProcess> ExecutorAsync(string name, IDictionary<string, string> settings, string capabilities, int concurrency,
-        params string[] extraArgs) =>
+        IEnumerable<string> extraArgs, ITestOutputHelper? echo) =>
         StartAsync(name, "SagaWorkflow.Executors.dll",
             ["--capabilities", capabilities, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--executor-id", name, .. extraArgs],
-            settings);
+            settings, echo);
 
     /// <summary>An executor process, not waited for: to watch it fail to reach its broker.</summary>
-    public static ServiceProcess LaunchExecutor(string name, IDictionary<string, string> settings, string capabilities) =>
-        Launch(name, "SagaWorkflow.Executors.dll", ["--capabilities", capabilities, "--executor-id", name], settings);
+    public static ServiceProcess LaunchExecutor(string name, IDictionary<string, string> settings, string capabilities, ITestOutputHelper? echo) =>
+        Launch(name, "SagaWorkflow.Executors.dll", ["--capabilities", capabilities, "--executor-id", name], settings, echo);
 
-    private static async Task<ServiceProcess> StartAsync(string name, string dll, string[] args, IDictionary<string, string> settings)
+    private static async Task<ServiceProcess> StartAsync(string name, string dll, string[] args, IDictionary<string, string> settings, ITestOutputHelper? echo)
     {
-        var service = Launch(name, dll, args, settings);
-        // MassTransit logs this once the bus is connected and every endpoint is consuming: the process is ready.
-        await service._started.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        var service = Launch(name, dll, args, settings, echo);
+        try
+        {
+            await service._started.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch
+        {
+            // Nobody owns it yet: a process that never got ready must not outlive the test that started it.
+            await service.DisposeAsync();
+            throw;
+        }
+
         return service;
     }
 
-    private static ServiceProcess Launch(string name, string dll, string[] args, IDictionary<string, string> settings)
+    private static ServiceProcess Launch(string name, string dll, string[] args, IDictionary<string, string> settings, ITestOutputHelper? echo)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
@@ -78,16 +101,40 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         foreach (var (key, value) in settings)
             info.Environment[key] = value;
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        var readyFile = Path.Combine(ReadyDirectory, $"{name}-{Guid.NewGuid():N}.json");
+        info.Environment["Hosting__ReadyFile"] = readyFile;
+        // Checked four times a second rather than the default once: every test waits for its processes to be ready.
+        info.Environment["Hosting__ReadyFileInterval"] = "00:00:00.250";
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var service = new ServiceProcess(name, process);
+        var service = new ServiceProcess(name, process, readyFile, echo);
         process.OutputDataReceived += (_, e) => service.Append(e.Data);
         process.ErrorDataReceived += (_, e) => service.Append(e.Data);
-        process.Exited += (_, _) => service._started.TrySetException(new InvalidOperationException($"{name} exited with {process.ExitCode} before its bus started:\n{service.Output}"));
+        process.Exited += (_, _) => service._started.TrySetException(new InvalidOperationException($"{name} exited with {process.ExitCode} before it was ready:\n{service.Output}"));
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        _ = service.WatchReadyFileAsync();
         return service;
+    }
+
+    /// <summary>
+    /// Completes <see cref="Started"/> once the ready file exists. Looking for the file every 50 ms reads a signal the
+    /// process gives, not a guess at how long starting takes; a FileSystemWatcher would save the looking but can miss
+    /// events (its buffer overflows, inotify watches run out on a shared machine), and then a test would hang.
+    /// </summary>
+    private async Task WatchReadyFileAsync()
+    {
+        try
+        {
+            while (!File.Exists(ReadyFile))
+                await Task.Delay(TimeSpan.FromMilliseconds(50), _stopWatching.Token);
+            _started.TrySetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed before it was ready: nobody waits any more.
+        }
     }
 
     private void Append(string? line)
@@ -96,11 +143,22 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             return;
         lock (_output)
             _output.AppendLine(line);
-        if (line.Contains("Bus started", StringComparison.Ordinal))
-            _started.TrySetResult();
+        Echo(line);
         // Plain or JSON console format alike: the URL runs up to whitespace or a quote.
         if (ListeningOn().Match(line) is { Success: true } listening)
             _apiUrl.TrySetResult(new Uri(listening.Groups[1].Value));
+    }
+
+    private void Echo(string line)
+    {
+        try
+        {
+            _echo?.WriteLine($"[{Name}] {line}");
+        }
+        catch (InvalidOperationException)
+        {
+            // xunit refuses output once the test has ended; a process may still print while it is killed after that.
+        }
     }
 
     private readonly TaskCompletionSource<Uri> _apiUrl = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -143,6 +201,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         if (_disposed)
             return;
         _disposed = true;
+        await _stopWatching.CancelAsync();
         if (!_process.HasExited)
         {
             // It may exit by itself between the check and the signal (a process refusing its settings): then there is
@@ -157,6 +216,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             }
         }
         _process.Dispose();
+        _stopWatching.Dispose();
+        // Killed with -9, the process left its ready file behind.
+        File.Delete(ReadyFile);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: (https?://[^\s""]+)")]

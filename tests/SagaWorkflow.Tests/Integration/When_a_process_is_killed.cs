@@ -1,15 +1,16 @@
+using Xunit.Abstractions;
+
 namespace SagaWorkflow.Tests.Integration;
 
-public sealed class When_a_process_is_killed
+public sealed class When_a_process_is_killed(ITestOutputHelper output)
 {
     [IntegrationTheory, Stores]
     public async Task An_executor_killed_mid_node_leaves_the_node_to_complete_on_another_executor_once(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var first = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);
-        await using var second = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 1);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator()
+            .Executor("executor-1", "delay", concurrency: 1).Executor("executor-2", "delay", concurrency: 1));
+        var environment = cluster.Environment;
+        var (first, second) = (cluster["executor-1"], cluster["executor-2"]);
 
         await Shapes.SubmitAllAsync(environment, [Shapes.Chain(1, "delay", new { ms = 4000 })]);
         await Eventually.WaitUntilAsync(
@@ -31,15 +32,14 @@ public sealed class When_a_process_is_killed
     [IntegrationTheory, Stores]
     public async Task An_orchestrator_killed_mid_run_leaves_every_workflow_to_complete_on_the_other(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        // Recovery of dispatches lost in the kill (saved, not yet confirmed by the broker) kicks in after 10 s here.
-        settings["Orchestrator__RedispatchAfter"] = "00:00:10";
-        settings["Orchestrator__SweepInterval"] = "00:00:01";
-        await using var doomed = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);
-        await using var survivor = await ServiceProcess.OrchestratorAsync("orchestrator-2", settings);
-        await using var executor = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay,transform", concurrency: 16);
-        await using var executor2 = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay,transform", concurrency: 16);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c
+            // Recovery of dispatches lost in the kill (saved, not yet confirmed by the broker) kicks in after 10 s here.
+            .Setting("Orchestrator__RedispatchAfter", "00:00:10")
+            .Setting("Orchestrator__SweepInterval", "00:00:01")
+            .Orchestrator("orchestrator-1").Orchestrator("orchestrator-2")
+            .Executor("executor-1", "delay,transform", concurrency: 16).Executor("executor-2", "delay,transform", concurrency: 16));
+        var environment = cluster.Environment;
+        var doomed = cluster["orchestrator-1"];
 
         var definitions = Enumerable.Range(0, 60).Select(i => (i % 3) switch
         {

@@ -1,21 +1,22 @@
 using SagaWorkflow.Tests.Executors;
+using Xunit.Abstractions;
 
 namespace SagaWorkflow.Tests.Integration;
 
-public sealed class When_a_retry_is_scheduled
+public sealed class When_a_retry_is_scheduled(ITestOutputHelper output)
 {
     [IntegrationTheory, Stores]
     public async Task The_retry_survives_a_kill_of_the_only_orchestrator_and_fires_after_restart(Store store)
     {
         var calls = 0;
         using var target = new LoopbackHttpServer(_ => Interlocked.Increment(ref calls) == 1 ? (503, "first call fails", "text/plain") : (200, "{}", "application/json"));
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        // The http node calls a loopback address, which the executor refuses unless it is allowed.
-        settings["Executor__Http__Allow__0"] = "127.0.0.0/8";
-        await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "http", concurrency: 2);
-        // Owned by the test to the end, so a failure before the kill does not leave it running.
-        await using var first = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c
+            // The http node calls a loopback address, which the executor refuses unless it is allowed.
+            .Setting("Executor__Http__Allow__0", "127.0.0.0/8")
+            .Executor("executor", "http", concurrency: 2)
+            .Orchestrator("orchestrator-1"));
+        var environment = cluster.Environment;
+        var first = cluster["orchestrator-1"];
         var definition = Shapes.Definition("retry-after-kill", [new
         {
             id = "call", capability = "http", input = new { url = target.BaseUrl },
@@ -35,8 +36,7 @@ public sealed class When_a_retry_is_scheduled
             TimeSpan.FromSeconds(30), async () => $"{await environment.CountAsync(retryTriggers)} retry trigger rows");
 
         await first.KillHard();
-        await first.DisposeAsync();
-        await using var second = await ServiceProcess.OrchestratorAsync("orchestrator-2", settings);
+        await cluster.StartOrchestratorAsync("orchestrator-2");
         await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(2));
 
         Assert.Equal(["succeeded", 2], (await environment.QueryAsync("SELECT state, attempt FROM workflow_nodes")).Single());

@@ -1,9 +1,10 @@
 using SagaWorkflow.Tests.Executors;
+using Xunit.Abstractions;
 
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>Draining an executor: it takes no new work, finishes what it runs, and at a deadline hands the rest over.</summary>
-public sealed class When_an_executor_drains
+public sealed class When_an_executor_drains(ITestOutputHelper output)
 {
     [IntegrationTheory, Stores]
     public async Task Without_a_deadline_in_flight_nodes_finish_where_they_run_and_new_work_goes_elsewhere(Store store)
@@ -17,12 +18,10 @@ public sealed class When_an_executor_drains
             await release.Task;
             return (200, "{}", "application/json");
         });
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = Failover.WithOperatorKey(environment.ProcessSettings());
-        settings["Executor__Http__Allow__0"] = "127.0.0.0/8";
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "http,noop", concurrency: 2);
-        await Failover.WaitForExecutorAsync(environment, draining.Name, "Online", TimeSpan.FromSeconds(30));
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Settings(s => Failover.WithOperatorKey(s))
+            .Setting("Executor__Http__Allow__0", "127.0.0.0/8")
+            .Orchestrator().Executor("executor-1", "http,noop", concurrency: 2));
+        var (environment, orchestrator, draining) = (cluster.Environment, cluster["orchestrator"], cluster["executor-1"]);
 
         var chain = Shapes.Definition("held-chain", [Shapes.Node("s0", "http", new { url = held.BaseUrl }), Shapes.Node("s1", "noop", null, "s0")]);
         await Shapes.SubmitAllAsync(environment, [chain, chain]);
@@ -30,8 +29,7 @@ public sealed class When_an_executor_drains
             () => Task.FromResult($"{held.Requests.Count} of 2 calls reached the held server"));
         await Failover.SagaflowAsync(orchestrator, "drain", draining.Name);
         await Failover.WaitForExecutorAsync(environment, draining.Name, "Draining", TimeSpan.FromSeconds(30));
-        await using var fresh = await ServiceProcess.ExecutorAsync("executor-2", settings, "http,noop", concurrency: 2);
-        await Failover.WaitForExecutorAsync(environment, fresh.Name, "Online", TimeSpan.FromSeconds(30));
+        var fresh = await cluster.StartExecutorAsync("executor-2", "http,noop", concurrency: 2);
         release.SetResult();
         await Shapes.WaitForFinishedAsync(environment, 2, TimeSpan.FromMinutes(2));
 
@@ -50,16 +48,14 @@ public sealed class When_an_executor_drains
         // The first attempt's call is held until the test ends, so it surely still runs at the deadline however slow
         // the machine (a 15 s delay node once finished first); the handed-over attempt's call is answered at once.
         using var held = HeldFirstCall();
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = Failover.WithOperatorKey(environment.ProcessSettings());
-        settings["Executor__Http__Allow__0"] = "127.0.0.0/8";
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var draining = await ServiceProcess.ExecutorAsync("executor-1", settings, "http", concurrency: 1);
-        await Failover.WaitForExecutorAsync(environment, draining.Name, "Online", TimeSpan.FromSeconds(30));
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Settings(s => Failover.WithOperatorKey(s))
+            .Setting("Executor__Http__Allow__0", "127.0.0.0/8")
+            .Orchestrator().Executor("executor-1", "http", concurrency: 1));
+        var (environment, orchestrator, draining) = (cluster.Environment, cluster["orchestrator"], cluster["executor-1"]);
 
         await Shapes.SubmitAllAsync(environment, [Shapes.Definition("held", [Shapes.Node("s0", "http", new { url = held.BaseUrl })])]);
         await Failover.WaitForRunningAsync(environment, 1);
-        await using var other = await ServiceProcess.ExecutorAsync("executor-2", settings, "http", concurrency: 1);
+        var other = await cluster.StartExecutorAsync("executor-2", "http", concurrency: 1);
         await Failover.SagaflowAsync(orchestrator, "drain", draining.Name, "--deadline", "1s");
         await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
 
@@ -76,16 +72,13 @@ public sealed class When_an_executor_drains
     public async Task Sigterm_drains_with_the_configured_deadline_and_hands_a_longer_node_over_before_exiting(Store store)
     {
         using var held = HeldFirstCall();
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        settings["Executor__Http__Allow__0"] = "127.0.0.0/8";
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var stopping = await ServiceProcess.ExecutorAsync("executor-1", settings, "http", concurrency: 1, "--drain-deadline", "2s");
-        await Failover.WaitForExecutorAsync(environment, stopping.Name, "Online", TimeSpan.FromSeconds(30));
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Setting("Executor__Http__Allow__0", "127.0.0.0/8")
+            .Orchestrator().Executor("executor-1", "http", concurrency: 1, "--drain-deadline", "2s"));
+        var (environment, stopping) = (cluster.Environment, cluster["executor-1"]);
 
         await Shapes.SubmitAllAsync(environment, [Shapes.Definition("held", [Shapes.Node("s0", "http", new { url = held.BaseUrl })])]);
         await Failover.WaitForRunningAsync(environment, 1);
-        await using var other = await ServiceProcess.ExecutorAsync("executor-2", settings, "http", concurrency: 1);
+        var other = await cluster.StartExecutorAsync("executor-2", "http", concurrency: 1);
         // What `docker stop` does: the process takes nothing new, waits 2 s for the node, hands it back and exits cleanly.
         Assert.Equal(0, await stopping.TerminateAsync(TimeSpan.FromSeconds(30)));
         await Failover.WaitForExecutorAsync(environment, stopping.Name, "Stopped", TimeSpan.FromSeconds(30));

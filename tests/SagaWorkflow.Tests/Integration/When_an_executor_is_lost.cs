@@ -1,18 +1,16 @@
+using Xunit.Abstractions;
+
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>Executors that die (kill -9) or hang (SIGSTOP) mid-node: the node completes elsewhere, once, and SQL says who ran what.</summary>
-public sealed class When_an_executor_is_lost
+public sealed class When_an_executor_is_lost(ITestOutputHelper output)
 {
     [IntegrationTheory, Stores]
     public async Task A_killed_executor_loses_its_node_to_the_other_at_once_and_is_marked_lost(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var first = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);
-        await using var second = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 1);
-        await Failover.WaitForExecutorAsync(environment, first.Name, "Online", TimeSpan.FromSeconds(30));
-        await Failover.WaitForExecutorAsync(environment, second.Name, "Online", TimeSpan.FromSeconds(30));
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator()
+            .Executor("executor-1", "delay", concurrency: 1).Executor("executor-2", "delay", concurrency: 1));
+        var (environment, first, second) = (cluster.Environment, cluster["executor-1"], cluster["executor-2"]);
 
         await Shapes.SubmitAllAsync(environment, [Shapes.Chain(1, "delay", new { ms = 5000 })]);
         await Failover.WaitForRunningAsync(environment, 1);
@@ -34,13 +32,9 @@ public sealed class When_an_executor_is_lost
     [IntegrationTheory, Stores]
     public async Task A_frozen_executor_is_declared_lost_its_node_completes_elsewhere_and_its_late_result_is_fenced(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var first = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);
-        await using var second = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 1);
-        await Failover.WaitForExecutorAsync(environment, first.Name, "Online", TimeSpan.FromSeconds(30));
-        await Failover.WaitForExecutorAsync(environment, second.Name, "Online", TimeSpan.FromSeconds(30));
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator()
+            .Executor("executor-1", "delay", concurrency: 1).Executor("executor-2", "delay", concurrency: 1));
+        var (environment, first, second) = (cluster.Environment, cluster["executor-1"], cluster["executor-2"]);
 
         await Shapes.SubmitAllAsync(environment, [Shapes.Chain(1, "delay", new { ms = 4000 })]);
         await Failover.WaitForRunningAsync(environment, 1);
@@ -69,13 +63,9 @@ public sealed class When_an_executor_is_lost
     [IntegrationTheory, Stores]
     public async Task A_park_node_whose_executor_dies_waits_in_doubt_without_running_again_until_an_operator_resolves_it(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = Failover.WithOperatorKey(environment.ProcessSettings());
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var first = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 1);
-        await using var second = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 1);
-        await Failover.WaitForExecutorAsync(environment, first.Name, "Online", TimeSpan.FromSeconds(30));
-        await Failover.WaitForExecutorAsync(environment, second.Name, "Online", TimeSpan.FromSeconds(30));
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Settings(s => Failover.WithOperatorKey(s)).Orchestrator()
+            .Executor("executor-1", "delay", concurrency: 1).Executor("executor-2", "delay", concurrency: 1));
+        var (environment, orchestrator, first, second) = (cluster.Environment, cluster["orchestrator"], cluster["executor-1"], cluster["executor-2"]);
 
         var definition = Shapes.Definition("payment", [
             new { id = "charge", capability = "delay", input = new { ms = 3000 }, onExecutorLost = "park" },

@@ -3,23 +3,21 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SagaWorkflow.Tests.Api;
+using Xunit.Abstractions;
 
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>The HTTP API of a real orchestrator process on RabbitMQ and PostgreSQL.</summary>
-public sealed class When_an_orchestrator_serves_its_api
+public sealed class When_an_orchestrator_serves_its_api(ITestOutputHelper output)
 {
     private const string AdminKey = "integration-admin-key-0123";
 
     [IntegrationTheory, Stores]
     public async Task Workflows_run_and_page_through_the_api_and_metrics_include_masstransit_meters(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        settings["Api__Keys__0__Name"] = "ops";
-        settings["Api__Keys__0__Key"] = AdminKey;
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "noop", concurrency: 4);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Setting("Api__Keys__0__Name", "ops").Setting("Api__Keys__0__Key", AdminKey)
+            .Orchestrator().Executor("executor", "noop", concurrency: 4));
+        var (environment, orchestrator) = (cluster.Environment, cluster["orchestrator"]);
         using var client = await ClientAsync(orchestrator);
 
         var ids = new List<Guid>();
@@ -55,12 +53,9 @@ public sealed class When_an_orchestrator_serves_its_api
     [IntegrationTheory, Stores]
     public async Task A_plain_json_start_naming_a_registered_definition_runs_it_and_an_unknown_name_is_rejected(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        settings["Api__Keys__0__Name"] = "ops";
-        settings["Api__Keys__0__Key"] = AdminKey;
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "transform", concurrency: 2);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Setting("Api__Keys__0__Name", "ops").Setting("Api__Keys__0__Key", AdminKey)
+            .Orchestrator().Executor("executor", "transform", concurrency: 2));
+        var (environment, orchestrator) = (cluster.Environment, cluster["orchestrator"]);
         using var client = await ClientAsync(orchestrator);
         using (var put = await client.PutAsJsonAsync("/api/v1/definitions/registered", new { nodes = new[] { new { id = "a", capability = "transform", input = new { v = 1 } } } }))
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
@@ -80,8 +75,8 @@ public sealed class When_an_orchestrator_serves_its_api
     [IntegrationTheory, Stores]
     public async Task Ready_turns_503_naming_the_database_while_it_is_unreachable_and_recovers(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", environment.ProcessSettings());
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator());
+        var (environment, orchestrator) = (cluster.Environment, cluster["orchestrator"]);
         using var client = await ClientAsync(orchestrator);
         await WaitForReadyAsync(client, HttpStatusCode.OK);
 

@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace SagaWorkflow.Tests.Integration;
 
-public sealed class When_cron_schedules_fire_on_a_cluster
+public sealed class When_cron_schedules_fire_on_a_cluster(ITestOutputHelper output)
 {
     private static string Schedule(string id, string cron, string misfire = "FireOnceNow") => JsonSerializer.Serialize(new
     {
@@ -36,11 +37,9 @@ public sealed class When_cron_schedules_fire_on_a_cluster
     [IntegrationTheory, Stores]
     public async Task A_schedule_every_second_with_two_orchestrators_fires_once_per_second_without_duplicates(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = Failover.WithOperatorKey(environment.ProcessSettings());
-        await using var first = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);
-        await using var second = await ServiceProcess.OrchestratorAsync("orchestrator-2", settings);
-        await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "noop", concurrency: 4);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Settings(s => Failover.WithOperatorKey(s))
+            .Orchestrator("orchestrator-1").Orchestrator("orchestrator-2").Executor("executor", "noop", concurrency: 4));
+        var (environment, first) = (cluster.Environment, cluster["orchestrator-1"]);
 
         await CreateThroughApiAsync(first, "tick", "* * * * * ?");
         await Eventually.WaitUntilAsync(async () => await CountAsync(environment, "outcome = 'fired'") >= 6, TimeSpan.FromMinutes(1),
@@ -73,19 +72,19 @@ public sealed class When_cron_schedules_fire_on_a_cluster
     [IntegrationTheory, Stores]
     public async Task Fire_times_missed_while_every_orchestrator_was_down_are_handled_per_policy_and_recorded(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
+        await using var cluster = await TestCluster.StartAsync(store, output);
+        var environment = cluster.Environment;
         await CreateInStoreAsync(environment, "catch-up", "* * * * * ?", "FireOnceNow");
         await CreateInStoreAsync(environment, "skipper", "* * * * * ?", "Skip");
         var created = DateTime.UtcNow;
         // Nothing runs now: let a few planned seconds pass with every orchestrator down.
         await Eventually.WaitUntilAsync(() => Task.FromResult(DateTime.UtcNow - created > TimeSpan.FromSeconds(4)), TimeSpan.FromSeconds(10), () => Task.FromResult("time"));
 
-        var settings = environment.ProcessSettings();
         // Fire times before this moment passed with every orchestrator down. A busy machine can make a later one late too
         // (the process is still starting), and that one is handled by the same policy: the checks below are about these.
         var down = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "noop", concurrency: 4);
+        await cluster.StartOrchestratorAsync();
+        await cluster.StartExecutorAsync("executor", "noop", concurrency: 4);
         await Eventually.WaitUntilAsync(
             async () => await CountAsync(environment, "schedule_id = 'skipper' AND outcome = 'fired'") >= 2
                 && await CountAsync(environment, "schedule_id = 'catch-up' AND outcome = 'fired'") >= 2,

@@ -1,17 +1,16 @@
+using Xunit.Abstractions;
+
 namespace SagaWorkflow.Tests.Integration;
 
 [Collection(IntegrationCollections.Load)]
-public sealed class When_executors_compete_for_a_capability_queue
+public sealed class When_executors_compete_for_a_capability_queue(ITestOutputHelper output)
 {
     [IntegrationTheory, Stores]
     public async Task Three_executor_processes_share_300_nodes_and_each_node_succeeds_once(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var first = await ServiceProcess.ExecutorAsync("executor-1", settings, "delay", concurrency: 4);
-        await using var second = await ServiceProcess.ExecutorAsync("executor-2", settings, "delay", concurrency: 4);
-        await using var third = await ServiceProcess.ExecutorAsync("executor-3", settings, "delay", concurrency: 4);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator()
+            .Executor("executor-1", "delay", concurrency: 4).Executor("executor-2", "delay", concurrency: 4).Executor("executor-3", "delay", concurrency: 4));
+        var environment = cluster.Environment;
 
         // What an operator sees in the management UI: one consumer per executor process on node.delay.
         await Eventually.WaitUntilAsync(

@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace SagaWorkflow.Tests.Integration;
 /// fenced-off attempts.
 /// </summary>
 [Collection(IntegrationCollections.Load)]
-public sealed class When_executors_fail_under_load
+public sealed class When_executors_fail_under_load(ITestOutputHelper output)
 {
     private const int Workflows = 60;
     private const int ChainLength = 3;
@@ -14,14 +16,9 @@ public sealed class When_executors_fail_under_load
     [IntegrationTheory, Stores]
     public async Task Killing_one_and_freezing_another_loses_no_node_and_applies_none_twice(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var killed = await ServiceProcess.ExecutorAsync("executor-killed", settings, "delay", concurrency: 8);
-        await using var frozen = await ServiceProcess.ExecutorAsync("executor-frozen", settings, "delay", concurrency: 8);
-        await using var survivor = await ServiceProcess.ExecutorAsync("executor-survivor", settings, "delay", concurrency: 8);
-        foreach (var executor in new[] { killed, frozen, survivor })
-            await Failover.WaitForExecutorAsync(environment, executor.Name, "Online", TimeSpan.FromSeconds(30));
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator()
+            .Executor("executor-killed", "delay", concurrency: 8).Executor("executor-frozen", "delay", concurrency: 8).Executor("executor-survivor", "delay", concurrency: 8));
+        var (environment, killed, frozen) = (cluster.Environment, cluster["executor-killed"], cluster["executor-frozen"]);
 
         await Shapes.SubmitAllAsync(environment, Enumerable.Range(0, Workflows).Select(_ => Shapes.Chain(ChainLength, "delay", new { ms = 1000 })));
         // Strike mid-run: some nodes done, both victims holding running nodes.

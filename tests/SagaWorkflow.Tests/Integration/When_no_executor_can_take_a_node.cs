@@ -1,7 +1,9 @@
+using Xunit.Abstractions;
+
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>Nodes that no online executor can take say why in <c>waiting_reason</c>, and run once one comes.</summary>
-public sealed class When_no_executor_can_take_a_node
+public sealed class When_no_executor_can_take_a_node(ITestOutputHelper output)
 {
     private static Task WaitForReasonAsync(IntegrationEnvironment environment, string reason) =>
         Eventually.WaitUntilAsync(
@@ -12,16 +14,13 @@ public sealed class When_no_executor_can_take_a_node
     [IntegrationTheory, Stores]
     public async Task A_capability_nobody_has_waits_with_its_reason_until_an_executor_with_it_starts(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var other = await ServiceProcess.ExecutorAsync("executor-transform", settings, "transform", concurrency: 1);
-        await Failover.WaitForExecutorAsync(environment, other.Name, "Online", TimeSpan.FromSeconds(30));
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator().Executor("executor-transform", "transform", concurrency: 1));
+        var environment = cluster.Environment;
 
         await Shapes.SubmitAllAsync(environment, [Shapes.Chain(1, "noop")]);
         await WaitForReasonAsync(environment, "no executor with capability noop online");
 
-        await using var noop = await ServiceProcess.ExecutorAsync("executor-noop", settings, "noop", concurrency: 1);
+        var noop = await cluster.StartExecutorAsync("executor-noop", "noop", concurrency: 1);
         await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
         Assert.Equal(["succeeded", noop.Name, null], (await environment.QueryAsync("SELECT state, executor_id, waiting_reason FROM workflow_nodes")).Single());
     }
@@ -29,16 +28,13 @@ public sealed class When_no_executor_can_take_a_node
     [IntegrationTheory, Stores]
     public async Task A_node_for_a_named_executor_waits_until_that_executor_starts_and_runs_there(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var other = await ServiceProcess.ExecutorAsync("executor-other", settings, "noop", concurrency: 1);
-        await Failover.WaitForExecutorAsync(environment, other.Name, "Online", TimeSpan.FromSeconds(30));
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator().Executor("executor-other", "noop", concurrency: 1));
+        var environment = cluster.Environment;
 
         await Shapes.SubmitAllAsync(environment, [Shapes.Definition("pinned", [new { id = "only-there", capability = "noop", executor = "executor-named" }])]);
         await WaitForReasonAsync(environment, "executor executor-named is not online");
 
-        await using var named = await ServiceProcess.ExecutorAsync("executor-named", settings, "noop", concurrency: 1);
+        var named = await cluster.StartExecutorAsync("executor-named", "noop", concurrency: 1);
         await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
         Assert.Equal(["succeeded", named.Name, null], (await environment.QueryAsync("SELECT state, executor_id, waiting_reason FROM workflow_nodes")).Single());
     }
@@ -50,11 +46,8 @@ public sealed class When_no_executor_can_take_a_node
     [IntegrationTheory, Stores]
     public async Task The_last_executor_of_a_capability_dying_leaves_attempt_two_waiting_and_a_newcomer_stops_attempt_one(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var only = await ServiceProcess.ExecutorAsync("executor-only", settings, "delay", concurrency: 2);
-        await Failover.WaitForExecutorAsync(environment, only.Name, "Online", TimeSpan.FromSeconds(30));
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator().Executor("executor-only", "delay", concurrency: 2));
+        var (environment, only) = (cluster.Environment, cluster["executor-only"]);
 
         await Shapes.SubmitAllAsync(environment, [Shapes.Chain(1, "delay", new { ms = 4000 })]);
         await Failover.WaitForRunningAsync(environment, 1);
@@ -65,7 +58,7 @@ public sealed class When_no_executor_can_take_a_node
         Assert.Equal(2, Convert.ToInt32((await environment.QueryAsync("SELECT attempt FROM workflow_nodes")).Single()[0], System.Globalization.CultureInfo.InvariantCulture));
 
         // The newcomer receives both commands; attempt 1 is told to stop as soon as its start reaches the saga.
-        await using var newcomer = await ServiceProcess.ExecutorAsync("executor-newcomer", settings, "delay", concurrency: 2);
+        var newcomer = await cluster.StartExecutorAsync("executor-newcomer", "delay", concurrency: 2);
         await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
         Assert.Equal(["succeeded", newcomer.Name, 2, null], (await environment.QueryAsync("SELECT state, executor_id, attempt, waiting_reason FROM workflow_nodes")).Single());
         await Eventually.WaitUntilAsync(

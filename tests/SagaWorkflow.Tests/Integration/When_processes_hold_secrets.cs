@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
+using Xunit.Abstractions;
 
 namespace SagaWorkflow.Tests.Integration;
 
@@ -8,7 +9,7 @@ namespace SagaWorkflow.Tests.Integration;
 /// Passwords and API keys never leave a process in its output (every log line at Debug, stderr) or in what it serves
 /// without a key (<c>/ready</c>): not when a password is refused, not while serving, not while the database is away.
 /// </summary>
-public sealed class When_processes_hold_secrets
+public sealed class When_processes_hold_secrets(ITestOutputHelper output)
 {
     private const string WrongPassword = "Zebra-wrong-password-4417";
     private const string AdminKey = "Zebra-admin-key-0123456789";
@@ -22,7 +23,7 @@ public sealed class When_processes_hold_secrets
         var settings = Verbose(environment.ProcessSettings());
         settings["Database__ConnectionString"] = environment.ConnectionStringWith(password: WrongPassword);
 
-        await using var orchestrator = ServiceProcess.LaunchOrchestrator("orchestrator", settings);
+        await using var orchestrator = ServiceProcess.LaunchOrchestrator("orchestrator", settings, output);
 
         Assert.Equal(69, await orchestrator.ExitCodeAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("error: Database:ConnectionString: cannot use the", orchestrator.Output, StringComparison.Ordinal);
@@ -36,7 +37,7 @@ public sealed class When_processes_hold_secrets
         var settings = Verbose(environment.ProcessSettings());
         settings["RabbitMq__Uri"] = new UriBuilder(environment.RabbitMqUri) { Password = WrongPassword }.Uri.ToString();
 
-        await using var executor = ServiceProcess.LaunchExecutor("executor", settings, "noop");
+        await using var executor = ServiceProcess.LaunchExecutor("executor", settings, "noop", output);
         // The broker's refusal is logged, and retried: the process keeps running until the test ends it.
         await Eventually.WaitUntilAsync(() => Task.FromResult(executor.Output.Contains("ACCESS_REFUSED", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(60), () => Task.FromResult("the executor never logged the refusal:\n" + executor.Output));
@@ -47,14 +48,11 @@ public sealed class When_processes_hold_secrets
     [IntegrationTheory, Stores]
     public async Task Neither_passwords_nor_api_keys_appear_while_serving_refusing_keys_and_reporting_the_database_away(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = Verbose(environment.ProcessSettings());
-        settings["Api__Keys__0__Name"] = "ops";
-        settings["Api__Keys__0__Key"] = AdminKey;
-        settings["Api__Keys__1__Name"] = "dashboard";
-        settings["Api__Keys__1__Key"] = ReadKey;
-        settings["Api__Keys__1__Role"] = "read";
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Settings(s => Verbose(s))
+            .Setting("Api__Keys__0__Name", "ops").Setting("Api__Keys__0__Key", AdminKey)
+            .Setting("Api__Keys__1__Name", "dashboard").Setting("Api__Keys__1__Key", ReadKey).Setting("Api__Keys__1__Role", "read")
+            .Orchestrator());
+        var (environment, orchestrator) = (cluster.Environment, cluster["orchestrator"]);
         using var client = new HttpClient { BaseAddress = await orchestrator.ApiUrlAsync() };
 
         var submit = new { definition = new { name = "secrets", nodes = new[] { new { id = "a", capability = "noop" } } } };

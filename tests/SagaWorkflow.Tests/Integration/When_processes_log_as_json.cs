@@ -1,20 +1,20 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>Structured logs: every line about a workflow carries its ids as scope fields, in both process kinds.</summary>
-public sealed class When_processes_log_as_json
+public sealed class When_processes_log_as_json(ITestOutputHelper output)
 {
     [IntegrationTheory, Stores]
     public async Task Lines_about_a_failing_node_carry_workflow_node_attempt_and_executor_in_scope(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        // The http node calls a loopback address, which the executor refuses unless it is allowed.
-        settings["Executor__Http__Allow__0"] = "127.0.0.0/8";
-        settings["Logging__Console__FormatterName"] = "json";
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var executor = await ServiceProcess.ExecutorAsync("executor-json", settings, "http", concurrency: 1);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c
+            // The http node calls a loopback address, which the executor refuses unless it is allowed.
+            .Setting("Executor__Http__Allow__0", "127.0.0.0/8")
+            .Setting("Logging__Console__FormatterName", "json")
+            .Orchestrator().Executor("executor-json", "http", concurrency: 1));
+        var (environment, orchestrator, executor) = (cluster.Environment, cluster["orchestrator"], cluster["executor-json"]);
         var id = Guid.NewGuid();
 
         await environment.PublishAsync("workflow-submit", JsonSerializer.Serialize(new

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using SagaWorkflow.Tests.Api;
+using Xunit.Abstractions;
 
 namespace SagaWorkflow.Tests.Integration;
 
@@ -8,7 +9,7 @@ namespace SagaWorkflow.Tests.Integration;
 /// Results for one workflow that wait in the saga queue together are applied in shared transactions (SagaBatch); a
 /// message among them that fails must roll back alone and end in the error queue, losing or doubling no other result.
 /// </summary>
-public sealed class When_results_arrive_together
+public sealed class When_results_arrive_together(ITestOutputHelper output)
 {
     private const int Width = 40;
     private const int Poison = 3;
@@ -17,12 +18,10 @@ public sealed class When_results_arrive_together
     [IntegrationTheory, Stores]
     public async Task They_share_transactions_and_a_failing_message_among_them_is_rolled_back_alone(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        settings["Api__Keys__0__Name"] = "ops";
-        settings["Api__Keys__0__Key"] = AdminKey;
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Setting("Api__Keys__0__Name", "ops").Setting("Api__Keys__0__Key", AdminKey));
+        var environment = cluster.Environment;
         // No executor serves "manual": the nodes stay dispatched until this test reports their results itself.
-        var workflowId = (await WithOrchestratorAsync(settings, async _ =>
+        var workflowId = (await WithOrchestratorAsync(cluster, async _ =>
         {
             var ids = await Shapes.SubmitAllAsync(environment, [Shapes.Parallel(Width, "manual")]);
             await Eventually.WaitUntilAsync(
@@ -43,7 +42,7 @@ public sealed class When_results_arrive_together
                     Guid.NewGuid().ToString(), "application/vnd.masstransit+json");
         }
 
-        var batches = await WithOrchestratorAsync(settings, async orchestrator =>
+        var batches = await WithOrchestratorAsync(cluster, async orchestrator =>
         {
             await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
             await Eventually.WaitUntilAsync(
@@ -67,9 +66,9 @@ public sealed class When_results_arrive_together
         Assert.InRange(batches.Count, 1, batches.Sum - 1);
     }
 
-    private static async Task<T> WithOrchestratorAsync<T>(IDictionary<string, string> settings, Func<ServiceProcess, Task<T>> body)
+    private static async Task<T> WithOrchestratorAsync<T>(TestCluster cluster, Func<ServiceProcess, Task<T>> body)
     {
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
+        var orchestrator = await cluster.StartOrchestratorAsync();
         var result = await body(orchestrator);
         Assert.Equal(0, await orchestrator.TerminateAsync(TimeSpan.FromSeconds(30)));
         return result;

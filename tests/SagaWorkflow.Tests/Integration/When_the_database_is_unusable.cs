@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Net;
+using Xunit.Abstractions;
 
 namespace SagaWorkflow.Tests.Integration;
 
@@ -8,7 +9,7 @@ namespace SagaWorkflow.Tests.Integration;
 /// Bad database settings and a database that is down, at start and mid-run, on each store: a clear error naming the
 /// key for what waiting cannot mend, waiting for what it can, and no workflow lost or node applied twice.
 /// </summary>
-public sealed class When_the_database_is_unusable
+public sealed class When_the_database_is_unusable(ITestOutputHelper output)
 {
     [IntegrationTheory, Stores]
     public async Task Wrong_credentials_stop_the_orchestrator_at_once_with_one_line_naming_the_key_and_the_cause(Store store)
@@ -17,7 +18,7 @@ public sealed class When_the_database_is_unusable
         var settings = environment.ProcessSettings();
         settings["Database__ConnectionString"] = environment.ConnectionStringWith(password: "not-the-password");
 
-        await using var orchestrator = ServiceProcess.LaunchOrchestrator("orchestrator", settings);
+        await using var orchestrator = ServiceProcess.LaunchOrchestrator("orchestrator", settings, output);
 
         Assert.Equal(69, await orchestrator.ExitCodeAsync(TimeSpan.FromSeconds(60)));
         var error = Assert.Single(orchestrator.Output.Split('\n'), l => l.StartsWith("error: ", StringComparison.Ordinal));
@@ -35,7 +36,7 @@ public sealed class When_the_database_is_unusable
         settings["Database__ConnectionString"] = environment.ConnectionStringWith(port: 1);
         settings["Database__StartupTimeout"] = "00:00:02";
 
-        await using var orchestrator = ServiceProcess.LaunchOrchestrator("orchestrator", settings);
+        await using var orchestrator = ServiceProcess.LaunchOrchestrator("orchestrator", settings, output);
 
         Assert.Equal(69, await orchestrator.ExitCodeAsync(TimeSpan.FromSeconds(90)));
         Assert.Contains("is not reachable yet (attempt 1", orchestrator.Output, StringComparison.Ordinal);
@@ -47,12 +48,11 @@ public sealed class When_the_database_is_unusable
     [IntegrationTheory, Stores]
     public async Task A_database_down_at_start_is_waited_for_and_the_orchestrator_serves_once_it_answers(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "transform", concurrency: 4);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Executor("executor", "transform", concurrency: 4));
+        var environment = cluster.Environment;
         await environment.SetDatabaseReachableAsync(false);
 
-        await using var orchestrator = ServiceProcess.LaunchOrchestrator("orchestrator", settings);
+        var orchestrator = cluster.LaunchOrchestrator();
         await Eventually.WaitUntilAsync(() => Task.FromResult(orchestrator.Output.Contains("is not reachable yet", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(60), () => Task.FromResult("the orchestrator never said it waits:\n" + orchestrator.Output));
         await environment.SetDatabaseReachableAsync(true);
@@ -66,10 +66,8 @@ public sealed class When_the_database_is_unusable
     [IntegrationTheory, Stores]
     public async Task Workflows_running_while_the_database_drops_out_all_complete_with_every_node_applied_once(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "delay", concurrency: 16);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator().Executor("executor", "delay", concurrency: 16));
+        var (environment, orchestrator) = (cluster.Environment, cluster["orchestrator"]);
         using var client = new HttpClient { BaseAddress = await orchestrator.ApiUrlAsync() };
 
         await Shapes.SubmitAllAsync(environment, Enumerable.Range(0, 30).Select(_ => Shapes.Chain(3, "delay", new { ms = 300 })));

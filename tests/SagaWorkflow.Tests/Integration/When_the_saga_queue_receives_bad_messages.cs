@@ -1,16 +1,15 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace SagaWorkflow.Tests.Integration;
 
-public sealed class When_the_saga_queue_receives_bad_messages
+public sealed class When_the_saga_queue_receives_bad_messages(ITestOutputHelper output)
 {
     [IntegrationTheory, Stores]
     public async Task Malformed_json_and_a_result_for_an_unknown_workflow_end_in_the_error_queue_with_a_reason(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "noop", concurrency: 2);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator().Executor("executor", "noop", concurrency: 2));
+        var environment = cluster.Environment;
         await Shapes.SubmitAllAsync(environment, [Shapes.Chain(2, "noop")]);
         await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
         const string Snapshot = "SELECT correlation_id, current_state, version, updated_at FROM workflow_instances";
@@ -42,10 +41,8 @@ public sealed class When_the_saga_queue_receives_bad_messages
     public async Task Plain_json_submits_that_cannot_start_a_workflow_end_in_the_submit_error_queue_with_a_reason_and_valid_ones_without_a_message_id_run(
         Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "noop", concurrency: 2);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator().Executor("executor", "noop", concurrency: 2));
+        var environment = cluster.Environment;
         var valid = Shapes.Chain(2, "noop");
         var huge = JsonSerializer.Serialize(new { definition = valid, input = new { blob = new string('x', 1_100_000) } });
         var binary = new byte[4096];
@@ -89,10 +86,8 @@ public sealed class When_the_saga_queue_receives_bad_messages
     [IntegrationTheory, Stores]
     public async Task Results_for_a_finished_workflow_are_logged_and_ignored_and_those_for_an_unknown_one_fault_once_each(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator", settings);
-        await using var executor = await ServiceProcess.ExecutorAsync("executor", settings, "noop", concurrency: 2);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator().Executor("executor", "noop", concurrency: 2));
+        var (environment, orchestrator) = (cluster.Environment, cluster["orchestrator"]);
         var finished = Assert.Single(await Shapes.SubmitAllAsync(environment, [Shapes.Chain(2, "noop")]));
         await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(1));
         // Not the row version: the repository saves the saga after every message it handled, even one that changed nothing.

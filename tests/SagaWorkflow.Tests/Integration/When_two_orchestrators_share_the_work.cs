@@ -1,16 +1,16 @@
+using Xunit.Abstractions;
+
 namespace SagaWorkflow.Tests.Integration;
 
 [Collection(IntegrationCollections.Load)]
-public sealed class When_two_orchestrators_share_the_work
+public sealed class When_two_orchestrators_share_the_work(ITestOutputHelper output)
 {
     [IntegrationTheory, Stores]
     public async Task Two_hundred_concurrent_workflows_of_mixed_shapes_all_complete_with_every_node_succeeded(Store store)
     {
-        await using var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        await using var first = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);
-        await using var second = await ServiceProcess.OrchestratorAsync("orchestrator-2", settings);
-        await using var executor = await ServiceProcess.ExecutorAsync("executor-1", settings, "noop,transform", concurrency: 32);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator("orchestrator-1").Orchestrator("orchestrator-2")
+            .Executor("executor-1", "noop,transform", concurrency: 32));
+        var environment = cluster.Environment;
 
         var definitions = Enumerable.Range(0, 200).Select(i => (i % 4) switch
         {

@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+
 namespace SagaWorkflow.Tests.Integration.Faults;
 
 /// <summary>
@@ -10,33 +12,32 @@ public sealed class FaultRun : IAsyncDisposable
 {
     private const int NodesPerWorkflow = 3;
 
-    private readonly List<ServiceProcess> _executors = [];
+    private readonly TestCluster _cluster;
 
-    private FaultRun(IntegrationEnvironment environment, Dictionary<string, string> settings)
+    private FaultRun(TestCluster cluster, ServiceProcess orchestrator, List<ServiceProcess> executors)
     {
-        Environment = environment;
-        Settings = settings;
+        _cluster = cluster;
+        Orchestrator = orchestrator;
+        Executors = executors;
     }
 
-    public IntegrationEnvironment Environment { get; }
-    public Dictionary<string, string> Settings { get; }
-    public ServiceProcess Orchestrator { get; private set; } = null!;
-    public IReadOnlyList<ServiceProcess> Executors => _executors;
+    public IntegrationEnvironment Environment => _cluster.Environment;
+    public ServiceProcess Orchestrator { get; private set; }
+    public IReadOnlyList<ServiceProcess> Executors { get; }
     public int Workflows { get; private set; }
 
-    public static async Task<FaultRun> StartAsync(Store store, int executors = 3)
+    public static async Task<FaultRun> StartAsync(Store store, ITestOutputHelper output, int executors = 3)
     {
-        var environment = await IntegrationEnvironment.CreateAsync(store);
-        var settings = environment.ProcessSettings();
-        // A dispatch saved but not yet handed to the broker when an orchestrator dies is recovered after this (the
-        // default is 2 minutes; the transactional outbox of a later issue removes the wait).
-        settings["Orchestrator__RedispatchAfter"] = "00:00:10";
-        settings["Orchestrator__SweepInterval"] = "00:00:01";
-        var run = new FaultRun(environment, settings);
-        run.Orchestrator = await ServiceProcess.OrchestratorAsync("orchestrator-1", settings);
-        for (var i = 1; i <= executors; i++)
-            run._executors.Add(await ServiceProcess.ExecutorAsync($"executor-{i}", settings, "noop,delay,transform", concurrency: 16));
-        return run;
+        var names = Enumerable.Range(1, executors).Select(i => $"executor-{i}").ToList();
+        var cluster = await TestCluster.StartAsync(store, output, c =>
+        {
+            // A dispatch saved but not yet handed to the broker when an orchestrator dies is recovered after this (the
+            // default is 2 minutes; the transactional outbox of a later issue removes the wait).
+            c.Setting("Orchestrator__RedispatchAfter", "00:00:10").Setting("Orchestrator__SweepInterval", "00:00:01").Orchestrator("orchestrator-1");
+            foreach (var name in names)
+                c.Executor(name, "noop,delay,transform", concurrency: 16);
+        });
+        return new FaultRun(cluster, cluster["orchestrator-1"], names.ConvertAll(name => cluster[name]));
     }
 
     /// <summary>Submits <paramref name="count"/> workflows whose middle node runs <paramref name="delayMs"/>.</summary>
@@ -76,14 +77,14 @@ public sealed class FaultRun : IAsyncDisposable
     {
         await Orchestrator.KillHard();
         await Orchestrator.DisposeAsync();
-        Orchestrator = await ServiceProcess.OrchestratorAsync(name, Settings);
+        Orchestrator = await _cluster.StartOrchestratorAsync(name);
     }
 
     /// <summary>
     /// The checks every fault test ends with; <paramref name="within"/> bounds the wait for the last workflow. What the
     /// fault cost goes to <paramref name="output"/>.
     /// </summary>
-    public async Task AssertNothingLostAsync(TimeSpan within, Xunit.Abstractions.ITestOutputHelper output)
+    public async Task AssertNothingLostAsync(TimeSpan within, ITestOutputHelper output)
     {
         await Shapes.WaitForFinishedAsync(Environment, Workflows, within);
         Assert.Equal(Workflows, await Environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE current_state = 'Completed'"));
@@ -114,14 +115,10 @@ public sealed class FaultRun : IAsyncDisposable
         if (System.Environment.GetEnvironmentVariable("SAGAWORKFLOW_FAULT_LOGS") is { Length: > 0 } logs)
         {
             Directory.CreateDirectory(logs);
-            foreach (var process in _executors.Append(Orchestrator))
+            foreach (var process in _cluster.Processes)
                 await File.WriteAllTextAsync(Path.Combine(logs, $"{Environment.Store}-{process.Name}.log"), process.Output);
         }
 
-        foreach (var executor in _executors)
-            await executor.DisposeAsync();
-        if (Orchestrator is not null)
-            await Orchestrator.DisposeAsync();
-        await Environment.DisposeAsync();
+        await _cluster.DisposeAsync();
     }
 }

@@ -22,7 +22,7 @@ public sealed class When_routine_faults_strike_under_load(ITestOutputHelper outp
     [IntegrationTheory, Stores]
     public async Task An_orchestrator_killed_three_times_fails_no_workflow(Store store)
     {
-        await using var run = await FaultRun.StartAsync(store);
+        await using var run = await FaultRun.StartAsync(store, output);
         await run.SubmitAsync(45, delayMs: 1500);
         for (var round = 2; round <= 4; round++)
         {
@@ -36,7 +36,7 @@ public sealed class When_routine_faults_strike_under_load(ITestOutputHelper outp
     [IntegrationTheory, Stores]
     public async Task A_broker_restart_a_database_restart_and_an_orchestrator_kill_in_one_run_fail_no_workflow(Store store)
     {
-        await using var run = await FaultRun.StartAsync(store);
+        await using var run = await FaultRun.StartAsync(store, output);
         // Twice the executors' 48 slots: a second wave still runs when the later faults strike.
         await run.SubmitAsync(96, delayMs: LongNodeMs);
         await run.WaitForRunningAsync(10);
@@ -52,7 +52,7 @@ public sealed class When_routine_faults_strike_under_load(ITestOutputHelper outp
     [IntegrationTheory, Stores]
     public async Task An_executor_frozen_across_a_broker_restart_fails_no_workflow(Store store)
     {
-        await using var run = await FaultRun.StartAsync(store);
+        await using var run = await FaultRun.StartAsync(store, output);
         await run.SubmitAsync(30, delayMs: LongNodeMs);
         await run.WaitForRunningAsync(10);
         var frozen = run.Executors[0];

@@ -8,8 +8,9 @@ using SagaWorkflow.Persistence;
 namespace SagaWorkflow.Orchestrator.Cli;
 
 /// <summary>
-/// Verbs of the orchestrator executable: <c>run</c> a definition file to completion in local mode, or <c>serve</c>.
-/// Operators work through the API with <c>sagaflow</c>; this binary has no verbs that go around it.
+/// Verbs of the orchestrator executable: <c>run</c> a definition file to completion in local mode, <c>serve</c>, or
+/// <c>migrate</c> the database and exit. Operators work through the API with <c>sagaflow</c>; this binary has no verbs
+/// that go around it.
 /// </summary>
 public static class OrchestratorCommandLine
 {
@@ -39,6 +40,7 @@ public static class OrchestratorCommandLine
         var root = new RootCommand("SagaWorkflow orchestrator. Operators use sagaflow, the API's command line.\n\n" + ExitCodes.Describe());
         root.Subcommands.Add(Run(output, settings));
         root.Subcommands.Add(Serve(settings));
+        root.Subcommands.Add(Migrate(output, settings));
         return root;
     }
 
@@ -83,5 +85,25 @@ public static class OrchestratorCommandLine
             return ExitCodes.Ok;
         });
         return serve;
+    }
+
+    /// <summary>
+    /// The schema without the service: <c>serve</c> migrates at its start anyway (under a lock, so several starting at once
+    /// is safe); this is for a deployment that wants the schema in place, or checked, before it rolls processes out.
+    /// </summary>
+    private static Command Migrate(TextWriter output, IDictionary<string, string?> settings)
+    {
+        var migrate = new Command("migrate",
+            "bring the configured database's schema (workflow tables and the scheduler's) up to date and exit; " +
+            "serve does the same at its start; extra --Section:Key=value arguments are configuration");
+        migrate.TreatUnmatchedTokensAsErrors = false;
+        migrate.SetAction(async (parsed, cancellationToken) =>
+        {
+            await using var app = OrchestratorWebHost.Build([.. parsed.UnmatchedTokens], settings);
+            await app.MigrateWorkflowDatabaseAsync(cancellationToken);
+            await output.WriteLineAsync("the database schema is up to date");
+            return ExitCodes.Ok;
+        });
+        return migrate;
     }
 }

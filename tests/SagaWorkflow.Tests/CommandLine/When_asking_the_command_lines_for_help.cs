@@ -33,7 +33,7 @@ public sealed class When_asking_the_command_lines_for_help
     }
 
     [Fact]
-    public async Task The_orchestrator_help_lists_run_and_serve_and_no_verb_that_goes_around_the_api()
+    public async Task The_orchestrator_help_lists_run_serve_and_migrate_and_no_verb_that_goes_around_the_api()
     {
         using var output = new StringWriter();
 
@@ -43,6 +43,7 @@ public sealed class When_asking_the_command_lines_for_help
         var text = output.ToString();
         Assert.Matches(@"(?m)^\s+run <definition.json>", text);
         Assert.Matches(@"(?m)^\s+serve\b", text);
+        Assert.Matches(@"(?m)^\s+migrate\b", text);
         foreach (var removed in new[] { "executor", "node", "schedule" })
             Assert.DoesNotMatch($@"(?m)^\s+{removed}\b", text);
         AssertExitCodeTable(text);

@@ -32,7 +32,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     public string Name { get; }
     public int Id => _process.Id;
-    public bool HasExited => _process.HasExited;
+    /// <summary>Whether the process has ended; a disposed one (killed and let go, as a replaced orchestrator is) has.</summary>
+    public bool HasExited => _disposed || _process.HasExited;
 
     /// <summary>The file the process writes while it is ready and removes when it is not (docs/operations.md).</summary>
     public string ReadyFile { get; }

@@ -20,7 +20,9 @@ public sealed class When_executors_fail_under_load(ITestOutputHelper output)
             .Executor("executor-killed", "delay", concurrency: 8).Executor("executor-frozen", "delay", concurrency: 8).Executor("executor-survivor", "delay", concurrency: 8));
         var (environment, killed, frozen) = (cluster.Environment, cluster["executor-killed"], cluster["executor-frozen"]);
 
-        await Shapes.SubmitAllAsync(environment, Enumerable.Range(0, Workflows).Select(_ => Shapes.Chain(ChainLength, "delay", new { ms = 1000 })));
+        // 3 s nodes: an executor reports a start only after a delay, and a 1 s node could be done by the time the test,
+        // having seen it running, froze its executor (a busy CI machine then froze an executor holding nothing).
+        await Shapes.SubmitAllAsync(environment, Enumerable.Range(0, Workflows).Select(_ => Shapes.Chain(ChainLength, "delay", new { ms = 3000 })));
         // Strike mid-run: some nodes done, both victims holding running nodes.
         await Eventually.WaitUntilAsync(
             async () => await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE state = 'succeeded'") >= 20

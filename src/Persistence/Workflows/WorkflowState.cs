@@ -79,8 +79,11 @@ public class WorkflowState : IVersionedSaga, ISagaWithOwnRows
         }
     }
 
-    /// <summary>Wide runs: below this many nodes, reading the rows again costs less than keeping them.</summary>
-    public bool WorthKeepingLoaded => Nodes.Count >= 64;
+    /// <summary>
+    /// Wide runs still under way: below 64 nodes reading the rows again costs less than keeping them, and a finished run
+    /// rarely hears anything more (a late result), so its rows would only take memory.
+    /// </summary>
+    public bool WorthKeepingLoaded => Nodes.Count >= 64 && CurrentState is "Running" or "Paused";
 
     public void Saved()
     {

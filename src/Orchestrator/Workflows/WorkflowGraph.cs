@@ -54,11 +54,7 @@ public sealed class WorkflowGraph
         return graph;
     }
 
-    public IReadOnlyCollection<WorkflowNodeState> Nodes => _nodes;
-
     public WorkflowNodeState? Find(string nodeId) => _nodes.Find(nodeId);
-
-    public IReadOnlyList<string> DependenciesOf(string nodeId) => _edges.DependenciesOf(nodeId);
 
     /// <summary>Every node has succeeded: exactly when every sink has (see the class comment).</summary>
     public bool AllSucceeded => _edges.Sinks.All(id => _nodes.Find(id)?.State == NodeStatus.Succeeded);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SagaWorkflow.Persistence.Definitions;
 using SagaWorkflow.Persistence.Executors;
+using SagaWorkflow.Persistence.Outbox;
 using SagaWorkflow.Persistence.Scheduling;
 using SagaWorkflow.Persistence.Workflows;
 
@@ -19,6 +20,8 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<NodeAttempt> NodeAttempts => Set<NodeAttempt>();
     public DbSet<ExecutorState> Executors => Set<ExecutorState>();
     public DbSet<StoredDefinition> Definitions => Set<StoredDefinition>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<OutboxOwner> OutboxOwners => Set<OutboxOwner>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -28,6 +31,8 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
         modelBuilder.ApplyConfiguration(new NodeAttemptMap());
         modelBuilder.ApplyConfiguration(new ExecutorStateMap());
         modelBuilder.ApplyConfiguration(new StoredDefinitionMap());
+        modelBuilder.ApplyConfiguration(new OutboxMessageMap());
+        modelBuilder.ApplyConfiguration(new OutboxOwnerMap());
         SnakeCaseNames.Apply(modelBuilder);
         UtcDateTimes.Apply(modelBuilder);
     }

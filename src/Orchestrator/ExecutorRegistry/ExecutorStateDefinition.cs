@@ -1,6 +1,7 @@
 using MassTransit;
 using SagaWorkflow.Orchestrator.Hosting;
 using SagaWorkflow.Persistence.Executors;
+using SagaWorkflow.Persistence.Outbox;
 
 namespace SagaWorkflow.Orchestrator.ExecutorRegistry;
 
@@ -22,6 +23,6 @@ public sealed class ExecutorStateDefinition : SagaDefinition<ExecutorState>
         IRegistrationContext context)
     {
         endpointConfigurator.UseDatabaseRetry();
-        endpointConfigurator.UseInMemoryOutbox(context);
+        endpointConfigurator.UseTransactionalOutbox(context);
     }
 }

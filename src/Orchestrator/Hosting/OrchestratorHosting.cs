@@ -48,6 +48,7 @@ public static class OrchestratorHosting
                 $"{OrchestratorOptions.Section}:RedispatchAfter, :RetryGrace, :LostExecutorGrace, :SweepInterval and :MaxSubmitBytes must be positive")
             .ValidateOnStart();
         services.AddHostedService<StaleDispatchSweeper>();
+        services.AddTransactionalOutbox();
         services.AddWorkflowScheduling(builder.Configuration);
         services.AddWorkflowSchedulerShutdown();
         if (local)

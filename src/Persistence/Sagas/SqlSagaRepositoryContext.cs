@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Context;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
+using SagaWorkflow.Persistence.Outbox;
 
 namespace SagaWorkflow.Persistence.Sagas;
 
@@ -88,9 +89,12 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
 
     private async Task SaveAsync(TSaga saga)
     {
+        // What the step sent goes into the same save (one batch) and so the same transaction: the outbox.
+        var outbox = OutboxRows.StageInto(_consumeContext, _db);
         if (saga is not ISagaWithOwnRows own)
         {
             await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+            OutboxRows.Detach(_db, outbox);
             return;
         }
 
@@ -107,6 +111,7 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
         }
 
         own.Saved();
+        OutboxRows.Detach(_db, outbox);
     }
 
     public async Task Delete(SagaConsumeContext<TSaga> context)

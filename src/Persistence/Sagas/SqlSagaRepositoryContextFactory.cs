@@ -109,6 +109,7 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
                 }
                 current = batches.Next(correlationId, batch);
             }
+            await OutboxRows.SaveLeftoversAsync(applied.Select(member => member.Context), db, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             if (correlationId is { } id && batch.Loaded is ISagaWithOwnRows { WorthKeepingLoaded: true })
             {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MassTransit;
+using SagaWorkflow.Persistence.Outbox;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SagaWorkflow.Contracts;
@@ -36,6 +37,9 @@ public sealed class WorkflowHarness : IAsyncDisposable
             .AddWorkflowSteps()
             .AddSingleton<IExecutorDirectory, EveryExecutorOnline>()
             .AddLogging()
+            // The saga endpoint's transactional outbox; with the harness's in-memory repository nothing is stored, so it
+            // delivers each step's messages from memory after the step.
+            .AddSingleton<OutboxDelivery>()
             .AddMassTransitTestHarness(x =>
             {
                 x.AddSagaStateMachine<WorkflowStateMachine, WorkflowState, WorkflowStateDefinition>();

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace SagaWorkflow.Persistence.Outbox;
+
+/// <summary>
+/// The outbox's background loop in every orchestrator. Each poll it beats (bumps this process's
+/// <see cref="OutboxOwner.Beat"/>), retries its own failed deliveries, and delivers the rows of owners taken for dead:
+/// an owner whose beat this process has seen stand still for <see cref="OutboxOptions.OwnerTimeout"/>, or that stopped.
+/// Deletes of delivered rows are flushed between polls, gathered. Rows of a dead owner are taken under
+/// <c>FOR UPDATE SKIP LOCKED</c> on MySQL and PostgreSQL, so two survivors never send the same row; SQLite has one writer.
+/// </summary>
+public sealed class OutboxRecovery(
+    WorkflowDbContextFactory dbContexts,
+    OutboxDelivery delivery,
+    IOptions<OutboxOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxRecovery> logger) : BackgroundService
+{
+    /// <summary>The beat of an owner that stopped cleanly: its leftovers are taken at once.</summary>
+    public const long Stopped = -1;
+
+    private const int DeleteBatch = 1000;
+    private const int TakeOverBatch = 500;
+
+    private readonly OutboxOptions _options = options.Value;
+    private readonly Dictionary<Guid, Sighting> _sightings = [];
+    private long? _lastScan;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextPoll = 0L;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (clock.GetTimestamp() >= nextPoll)
+                {
+                    await PollAsync(stoppingToken).ConfigureAwait(false);
+                    nextPoll = clock.GetTimestamp() + (long)(_options.PollInterval.TotalSeconds * clock.TimestampFrequency);
+                }
+
+                await FlushDeletesAsync(stoppingToken).ConfigureAwait(false);
+                var untilPoll = TimeSpan.FromSeconds(Math.Max(0, nextPoll - clock.GetTimestamp()) / (double)clock.TimestampFrequency);
+                // Woken by deliveries, so deletes go out in gathered batches a few milliseconds after the sends.
+                if (await delivery.WaitForDeliveredAsync(untilPoll, stoppingToken).ConfigureAwait(false))
+                    await Task.Delay(GatherDeletes, clock, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception) when (DatabaseFailures.IsOutage(exception))
+            {
+                // The database is away: the beat stops too, and others stop counting while they cannot read (see Observe).
+                logger.LogWarning("Outbox poll failed, database unavailable: {Reason}", exception.Message);
+                await Task.Delay(_options.PollInterval, clock, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                logger.LogError(exception, "Outbox poll failed");
+                await Task.Delay(_options.PollInterval, clock, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Long enough to gather the deletes of a burst of commits, short enough that rows do not pile up.
+    private static readonly TimeSpan GatherDeletes = TimeSpan.FromMilliseconds(20);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        // Stopped after the bus (registered before it): nothing more will be sent. What is delivered is deleted; what is
+        // not stays for another orchestrator, which takes it at once because this owner says it stopped.
+        try
+        {
+            await FlushDeletesAsync(cancellationToken).ConfigureAwait(false);
+            await using var db = dbContexts.Create();
+            await db.Set<OutboxOwner>().Where(o => o.OwnerId == delivery.OwnerId)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Beat, Stopped), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning("Outbox could not record its stop ({Reason}); others take its leftovers after {Timeout}",
+                exception.Message, _options.OwnerTimeout);
+        }
+    }
+
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
+        await BeatAsync(cancellationToken).ConfigureAwait(false);
+        var failed = delivery.TakeFailed();
+        if (failed.Count > 0)
+            await delivery.RetryAsync(failed, cancellationToken).ConfigureAwait(false);
+        foreach (var (owner, beat) in await ObserveAsync(cancellationToken).ConfigureAwait(false))
+            await TakeOverAsync(owner, beat, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task BeatAsync(CancellationToken cancellationToken)
+    {
+        await using var db = dbContexts.Create();
+        var owners = db.Set<OutboxOwner>();
+        if (await owners.Where(o => o.OwnerId == delivery.OwnerId)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Beat, o => o.Beat + 1), cancellationToken).ConfigureAwait(false) > 0)
+            return;
+        owners.Add(new OutboxOwner
+        {
+            OwnerId = delivery.OwnerId,
+            Beat = 1,
+            Process = $"{Environment.MachineName}/{Environment.ProcessId}",
+            StartedAt = clock.GetUtcNow().UtcDateTime,
+        });
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Owners (other than this process) holding rows or registered, with the beat seen; returns those taken for dead.
+    /// Only this process's own clock counts, from its first sighting of a beat; after a gap in its own polls (it was
+    /// paused, or the database was away for everyone) it starts counting afresh rather than blame others for its absence.
+    /// </summary>
+    private async Task<List<(Guid Owner, long? Beat)>> ObserveAsync(CancellationToken cancellationToken)
+    {
+        await using var db = dbContexts.Create();
+        var beats = await db.Set<OutboxOwner>().AsNoTracking().Select(o => new { o.OwnerId, o.Beat })
+            .ToDictionaryAsync(o => o.OwnerId, o => o.Beat, cancellationToken).ConfigureAwait(false);
+        var holders = await db.Set<OutboxMessage>().Select(m => m.OwnerId).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false);
+
+        var now = clock.GetTimestamp();
+        if (_lastScan is { } last && clock.GetElapsedTime(last, now) > 3 * _options.PollInterval)
+            _sightings.Clear();
+        _lastScan = now;
+
+        var seen = holders.Union(beats.Keys).Where(owner => owner != delivery.OwnerId).ToHashSet();
+        foreach (var gone in _sightings.Keys.Where(owner => !seen.Contains(owner)).ToList())
+            _sightings.Remove(gone);
+        var dead = new List<(Guid, long?)>();
+        foreach (var owner in seen)
+        {
+            long? beat = beats.TryGetValue(owner, out var b) ? b : null;
+            if (beat == Stopped)
+            {
+                dead.Add((owner, beat));
+                continue;
+            }
+
+            if (!_sightings.TryGetValue(owner, out var sighting) || sighting.Beat != beat)
+                _sightings[owner] = new Sighting(beat, now);
+            else if (clock.GetElapsedTime(sighting.Since, now) >= _options.OwnerTimeout)
+                dead.Add((owner, beat));
+        }
+
+        return dead;
+    }
+
+    /// <summary>Delivers a dead owner's rows, oldest first, in locked batches; then forgets the owner.</summary>
+    private async Task TakeOverAsync(Guid owner, long? beat, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (true)
+        {
+            await using var db = dbContexts.Create();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var rows = db.LocksRowsForUpdate
+                ? await db.Set<OutboxMessage>().FromSqlInterpolated(
+                        $"SELECT * FROM outbox_messages WHERE owner_id = {owner} ORDER BY created_at LIMIT {TakeOverBatch} FOR UPDATE SKIP LOCKED")
+                    .AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false)
+                : await db.Set<OutboxMessage>().Where(m => m.OwnerId == owner).OrderBy(m => m.CreatedAt).Take(TakeOverBatch)
+                    .AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (rows.Count == 0)
+            {
+                // Forgotten only at the beat it was taken for dead at: an owner that was only slow and beats again stays.
+                await db.Set<OutboxOwner>().Where(o => o.OwnerId == owner && o.Beat == beat)
+                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+
+            if (total == 0)
+                logger.LogWarning("Outbox owner {Owner} taken for dead (beat {Beat}); delivering its undelivered messages", owner, beat);
+            // All or nothing per batch: a send that fails rolls the batch back (its rows stay for the next poll).
+            await Task.WhenAll(rows.Select(row => delivery.SendStoredAsync(row, cancellationToken))).ConfigureAwait(false);
+            var ids = rows.ConvertAll(row => row.MessageId);
+            await db.Set<OutboxMessage>().Where(m => EF.Constant(ids).Contains(m.MessageId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            total += rows.Count;
+            OutboxMetrics.RecoveredFromDeadOwner(rows.Count);
+        }
+
+        if (total > 0)
+            logger.LogWarning("Outbox delivered {Count} message(s) of dead owner {Owner}", total, owner);
+        _sightings.Remove(owner);
+    }
+
+    /// <summary>Deletes delivered rows, many per statement; on failure they are kept for the next flush.</summary>
+    private async Task FlushDeletesAsync(CancellationToken cancellationToken)
+    {
+        while (delivery.HasDelivered)
+        {
+            var ids = delivery.TakeDelivered(DeleteBatch);
+            try
+            {
+                await using var db = dbContexts.Create();
+                await db.Set<OutboxMessage>().Where(m => EF.Constant(ids).Contains(m.MessageId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                delivery.ReturnDelivered(ids);
+                throw;
+            }
+        }
+    }
+
+    private readonly record struct Sighting(long? Beat, long Since);
+}

@@ -8,23 +8,30 @@
 # the service being back (or the new orchestrator started) to the next node completing; "stalled" is from the fault
 # striking to that completion. At the end it checks what the fault tests check, over the whole run: every workflow
 # completed, every node has exactly one applied success in node_attempts, and no message waits in an _error queue.
+# An orchestrator kill also prints a "chaos-outbox" line: how many outbox rows the dead one left, and how long until
+# they were delivered, from the new orchestrator being ready (or from the kill with CHAOS_ORCHESTRATORS=2, when the
+# survivor takes them over).
 # BENCH_STORE=mysql (default) or postgres. CHAOS_FAULTS picks and orders faults (default
 # "broker:5 broker:60 database:5 database:60 orchestrator orchestrator orchestrator").
 # It restarts the shared services: do not run it beside the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-COUNT=${CHAOS_COUNT:-3000}; DELAY_MS=${CHAOS_DELAY_MS:-3000}; CONCURRENCY=${CHAOS_CONCURRENCY:-8}
+COUNT=${CHAOS_COUNT:-3000}; DELAY_MS=${CHAOS_DELAY_MS:-3000}; CONCURRENCY=${CHAOS_CONCURRENCY:-8}; ORCHESTRATORS=${CHAOS_ORCHESTRATORS:-1}
 FAULTS=${CHAOS_FAULTS:-"broker:5 broker:60 database:5 database:60 orchestrator orchestrator orchestrator"}
 run_started=$(date +%s)
 source bench/processes.sh
 use_services
 dotnet build SagaWorkflow.sln -c Release -nologo -v q >/dev/null
 use_store
-# A dispatch saved but not yet sent when the orchestrator is killed waits for the stale-dispatch sweeper; 15 s here
-# instead of the 2-minute default keeps the kill rounds short (the transactional outbox of issue 19 removes the wait).
+# Messages a killed orchestrator committed but had not yet sent are its outbox rows, delivered by the next orchestrator
+# (issue 19); the stale-dispatch sweeper keeps its 2-minute default, so a stall it would have to end shows as one.
 export Transport__Kind=RabbitMq RabbitMq__Uri="$SAGAWORKFLOW_TEST_RABBITMQ" Logging__LogLevel__Default=Warning \
-       Logging__LogLevel__MassTransit=Information Orchestrator__RedispatchAfter=00:00:15 Orchestrator__SweepInterval=00:00:01
+       Logging__LogLevel__MassTransit=Information
 start_process orchestrator dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
+# CHAOS_ORCHESTRATORS=2: a second one runs beside the one the faults kill, and takes over its outbox rows.
+if [ "$ORCHESTRATORS" = 2 ]; then
+  start_process orchestrator-b dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
+fi
 for i in 1 2 3; do
   start_process "executor-$i" dotnet src/Executors/bin/Release/net10.0/SagaWorkflow.Executors.dll \
     --capabilities noop,delay,transform --concurrency "$CONCURRENCY" --executor-id "chaos-$i"
@@ -60,8 +67,27 @@ for fault in $FAULTS; do
       ;;
     orchestrator)
       seconds=0; kills=$((kills + 1))
+      owner=$(sql "SELECT owner_id FROM outbox_owners WHERE process = '$(hostname)/$(process_pid orchestrator)'")
       kill -KILL "$(process_pid orchestrator)"
-      start_process orchestrator dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
+      struck=$(now)
+      # What it had committed and not yet sent (or sent and not yet forgotten): the work that waits for its outbox rows.
+      orphaned=$(sql "SELECT COUNT(*) FROM outbox_messages WHERE owner_id = '$owner'")
+      if [ "$ORCHESTRATORS" = 2 ]; then
+        # The survivor takes the rows over; measured from the kill, then the killed one comes back for the next round.
+        wait_until 120 "[ \"\$(sql \"SELECT COUNT(*) FROM outbox_messages WHERE owner_id = '$owner'\")\" = 0 ]"
+        delivered=$(now)
+        start_process orchestrator dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
+        outbox_from=$struck
+      else
+        start_process orchestrator dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
+        outbox_from=$(now)
+        wait_until 120 "[ \"\$(sql \"SELECT COUNT(*) FROM outbox_messages WHERE owner_id = '$owner'\")\" = 0 ]"
+        delivered=$(now)
+      fi
+      python3 -c 'import json, sys; store, n, rows, since, done = sys.argv[1:]
+print(json.dumps({"scenario": "chaos-outbox", "store": store, "orchestrators": int(n), "orphanedOutboxRows": int(rows),
+  "outboxRecoverySeconds": round(float(done) - float(since), 2), "measuredFrom": "kill" if n == "2" else "new orchestrator ready"}))' \
+        "$BENCH_STORE" "$ORCHESTRATORS" "$orphaned" "$outbox_from" "$delivered"
       ;;
     *) echo "unknown fault '$fault' in CHAOS_FAULTS" >&2; exit 2 ;;
   esac

@@ -27,20 +27,24 @@ internal sealed class CapturedMessage
     {
         var message = captured.Message;
         var destination = captured.DestinationAddress!;
+        var body = new StoredBody(captured.Serializer.ContentType, row.Body);
         return published
-            ? new CapturedMessage(row, (bus, token) => bus.Publish(message, Pipe.Execute<PublishContext<T>>(c => CopyTo(captured, c)), token))
+            ? new CapturedMessage(row, (bus, token) => bus.Publish(message, Pipe.Execute<PublishContext<T>>(c => CopyTo(captured, body, c)), token))
             : new CapturedMessage(row, async (bus, token) =>
             {
                 var endpoint = await bus.GetSendEndpoint(destination).ConfigureAwait(false);
-                await endpoint.Send(message, Pipe.Execute<SendContext<T>>(c => CopyTo(captured, c)), token).ConfigureAwait(false);
+                await endpoint.Send(message, Pipe.Execute<SendContext<T>>(c => CopyTo(captured, body, c)), token).ConfigureAwait(false);
             });
     }
 
     // What the step's send pipe set on the captured context, so the message that goes out is the one stored: same id
-    // (the row's key), same conversation, headers (scheduling tokens, trace context) and transport properties.
-    private static void CopyTo<T>(SendContext<T> captured, SendContext<T> context)
+    // (the row's key), same conversation, headers (scheduling tokens, trace context) and transport properties, and the
+    // body serialized once, for the row, rather than again for the broker.
+    private static void CopyTo<T>(SendContext<T> captured, StoredBody body, SendContext<T> context)
         where T : class
     {
+        context.Serializer = body;
+        context.ContentType = body.ContentType;
         context.MessageId = captured.MessageId;
         context.RequestId = captured.RequestId;
         context.CorrelationId = captured.CorrelationId;
@@ -61,5 +65,14 @@ internal sealed class CapturedMessage
             from.WritePropertiesTo(properties);
             to.ReadPropertiesFrom(properties);
         }
+    }
+
+    /// <summary>A serializer that hands out the envelope the row already holds.</summary>
+    private sealed class StoredBody(System.Net.Mime.ContentType contentType, string body) : IMessageSerializer
+    {
+        public System.Net.Mime.ContentType ContentType { get; } = contentType;
+
+        public MessageBody GetMessageBody<T>(SendContext<T> context)
+            where T : class => new StringMessageBody(body);
     }
 }

@@ -15,6 +15,7 @@ public sealed class OutboxDelivery(IServiceProvider services, ILogger<OutboxDeli
 {
     private readonly ConcurrentQueue<Guid> _delivered = new();
     private readonly ConcurrentQueue<CapturedMessage> _failed = new();
+    private readonly ConcurrentQueue<CapturedMessage> _unsure = new();
     // At most one wake-up pending: a burst of commits wakes the delete flush once, not once each.
     private readonly SemaphoreSlim _deliveredSignal = new(0, 1);
     private IBus? _bus;
@@ -81,6 +82,25 @@ public sealed class OutboxDelivery(IServiceProvider services, ILogger<OutboxDeli
             return false;
         }
     }
+
+    /// <summary>Messages of a step that failed after writing them: sent by the loop only if their rows were committed.</summary>
+    internal void DeliverIfCommitted(IEnumerable<CapturedMessage> messages)
+    {
+        foreach (var message in messages)
+            _unsure.Enqueue(message);
+    }
+
+    /// <summary>Messages whose commit is in doubt, taken off the queue for the loop to look up.</summary>
+    internal List<CapturedMessage> TakeUnsure()
+    {
+        var messages = new List<CapturedMessage>();
+        while (_unsure.TryDequeue(out var message))
+            messages.Add(message);
+        return messages;
+    }
+
+    /// <summary>Puts messages back whose lookup failed (the database away).</summary>
+    internal void ReturnUnsure(IEnumerable<CapturedMessage> messages) => DeliverIfCommitted(messages);
 
     /// <summary>Waits until some delivered rows wait to be deleted (or <paramref name="timeout"/> passes).</summary>
     internal Task<bool> WaitForDeliveredAsync(TimeSpan timeout, CancellationToken cancellationToken) =>

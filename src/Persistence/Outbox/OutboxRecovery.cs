@@ -95,6 +95,7 @@ public sealed class OutboxRecovery(
         var failed = delivery.TakeFailed();
         if (failed.Count > 0)
             await delivery.RetryAsync(failed, cancellationToken).ConfigureAwait(false);
+        await DeliverCommittedOfFailedStepsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (owner, beat) in await ObserveAsync(cancellationToken).ConfigureAwait(false))
             await TakeOverAsync(owner, beat, cancellationToken).ConfigureAwait(false);
     }
@@ -192,6 +193,30 @@ public sealed class OutboxRecovery(
         if (total > 0)
             logger.LogWarning("Outbox delivered {Count} message(s) of dead owner {Owner}", total, owner);
         _sightings.Remove(owner);
+    }
+
+    /// <summary>Sends the messages of failed steps whose rows exist, that is, whose transaction committed after all.</summary>
+    private async Task DeliverCommittedOfFailedStepsAsync(CancellationToken cancellationToken)
+    {
+        var unsure = delivery.TakeUnsure();
+        if (unsure.Count == 0)
+            return;
+        try
+        {
+            var ids = unsure.ConvertAll(message => message.Row.MessageId);
+            await using var db = dbContexts.Create();
+            var stored = (await db.Set<OutboxMessage>().Where(m => EF.Constant(ids).Contains(m.MessageId)).Select(m => m.MessageId)
+                .ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet();
+            var committed = unsure.Where(message => stored.Contains(message.Row.MessageId)).ToList();
+            if (committed.Count > 0)
+                logger.LogWarning("Outbox: {Count} message(s) of a step that failed after its commit; sending them", committed.Count);
+            await delivery.RetryAsync(committed, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            delivery.ReturnUnsure(unsure);
+            throw;
+        }
     }
 
     /// <summary>Deletes delivered rows, many per statement; on failure they are kept for the next flush.</summary>

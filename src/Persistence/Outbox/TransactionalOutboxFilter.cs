@@ -14,7 +14,19 @@ public sealed class TransactionalOutboxFilter(OutboxDelivery delivery, IServiceP
     public async Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
     {
         var outbox = new TransactionalOutboxContext(context, delivery, services);
-        await next.Send(outbox).ConfigureAwait(false);
+        try
+        {
+            await next.Send(outbox).ConfigureAwait(false);
+        }
+        catch when (outbox.Stored.Count > 0)
+        {
+            // Usually the transaction rolled back and the rows are gone; but a failure after the commit would leave them
+            // stored under this live owner, which nobody else takes over: the delivery loop looks them up and sends those
+            // that exist.
+            delivery.DeliverIfCommitted(outbox.Stored);
+            throw;
+        }
+
         // Committed (or nothing to commit): from here the messages must go out, and a broker that refuses them now does
         // not undo the step. Stored rows that fail to send stay in the database for the delivery service to retry.
         await delivery.DeliverCommittedAsync(outbox.Stored, context.CancellationToken).ConfigureAwait(false);

@@ -30,7 +30,7 @@ export Transport__Kind=RabbitMq RabbitMq__Uri="$SAGAWORKFLOW_TEST_RABBITMQ" Logg
 start_process orchestrator dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
 # CHAOS_ORCHESTRATORS=2: a second one runs beside the one the faults kill, and takes over its outbox rows.
 if [ "$ORCHESTRATORS" = 2 ]; then
-  start_process orchestrator-b dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
+  Api__Urls=http://127.0.0.1:5081 start_process orchestrator-b dotnet src/Orchestrator/bin/Release/net10.0/SagaWorkflow.Orchestrator.dll serve
 fi
 for i in 1 2 3; do
   start_process "executor-$i" dotnet src/Executors/bin/Release/net10.0/SagaWorkflow.Executors.dll \

@@ -16,6 +16,9 @@ public static class ConnectionBudget
     /// <summary>The connection string of the workflow pool.</summary>
     public static string ForWorkflows(PersistenceOptions options) => WithPoolSize(options, options.WorkflowConnections);
 
+    /// <summary>The connection string of the outbox loop's pool.</summary>
+    public static string ForOutbox(PersistenceOptions options) => WithPoolSize(options, options.OutboxConnections);
+
     /// <summary>The connection string of the scheduler's pool.</summary>
     public static string ForScheduler(PersistenceOptions options) => WithPoolSize(options, options.SchedulerConnections);
 

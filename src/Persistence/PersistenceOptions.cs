@@ -28,7 +28,8 @@ public sealed class PersistenceOptions
 
     /// <summary>
     /// MySQL and PostgreSQL: the most connections one process opens to the database, all pools together. A quarter (at
-    /// least 2) goes to the scheduler (Quartz), the rest to the sagas, the API and the sweepers; work beyond that waits
+    /// least 2) goes to the scheduler (Quartz), 2 (1 below 8) to the outbox loop, the rest to the sagas, the API and the
+    /// sweepers; work beyond that waits
     /// for a free connection instead of opening another. Size the server for it: orchestrators x MaxConnections, plus
     /// what operators and other clients need (docs/operations.md, "Connection budget").
     /// </summary>
@@ -39,8 +40,14 @@ public sealed class PersistenceOptions
     /// <summary>The scheduler's share of <see cref="MaxConnections"/>.</summary>
     public int SchedulerConnections => Math.Max(2, MaxConnections / 4);
 
+    /// <summary>
+    /// The outbox loop's share of <see cref="MaxConnections"/>: its own pool, so its beat and the delivery of a dead
+    /// orchestrator's messages never queue behind a saga backlog for a connection (a late beat looks like a death).
+    /// </summary>
+    public int OutboxConnections => MaxConnections >= 8 ? 2 : 1;
+
     /// <summary>The sagas', API's and sweepers' share of <see cref="MaxConnections"/>.</summary>
-    public int WorkflowConnections => MaxConnections - SchedulerConnections;
+    public int WorkflowConnections => MaxConnections - SchedulerConnections - OutboxConnections;
 }
 
 public enum DatabaseProvider

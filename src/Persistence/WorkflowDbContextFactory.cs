@@ -9,6 +9,7 @@ namespace SagaWorkflow.Persistence;
 public sealed class WorkflowDbContextFactory
 {
     private readonly Lazy<Func<WorkflowDbContext>> _create;
+    private readonly Lazy<Func<WorkflowDbContext>> _createForOutbox;
 
     public WorkflowDbContextFactory(IOptions<PersistenceOptions> options)
     {
@@ -16,25 +17,30 @@ public sealed class WorkflowDbContextFactory
         Provider = settings.Provider;
         // Built on first use, not here: MySQL may have to ask the server its version, and a process must be able to
         // start (and report its database unreachable) while the server is down. PublicationOnly: a failure is not kept.
-        _create = new Lazy<Func<WorkflowDbContext>>(() => Build(settings), LazyThreadSafetyMode.PublicationOnly);
+        _create = new Lazy<Func<WorkflowDbContext>>(() => Build(settings, ConnectionBudget.ForWorkflows(settings)), LazyThreadSafetyMode.PublicationOnly);
+        _createForOutbox = new Lazy<Func<WorkflowDbContext>>(() => Build(settings, ConnectionBudget.ForOutbox(settings)),
+            LazyThreadSafetyMode.PublicationOnly);
     }
 
     public DatabaseProvider Provider { get; }
 
     public WorkflowDbContext Create() => _create.Value();
 
-    private static Func<WorkflowDbContext> Build(PersistenceOptions settings)
+    /// <summary>A context on the outbox loop's own pool (<see cref="PersistenceOptions.OutboxConnections"/>).</summary>
+    public WorkflowDbContext CreateForOutbox() => _createForOutbox.Value();
+
+    private static Func<WorkflowDbContext> Build(PersistenceOptions settings, string connectionString)
     {
         switch (settings.Provider)
         {
             case DatabaseProvider.Postgres:
             {
-                var options = PostgresWorkflowDbContext.Options(ConnectionBudget.ForWorkflows(settings));
+                var options = PostgresWorkflowDbContext.Options(connectionString);
                 return () => new PostgresWorkflowDbContext(options);
             }
             case DatabaseProvider.MySql:
             {
-                var options = MySqlWorkflowDbContext.Options(ConnectionBudget.ForWorkflows(settings), settings.ServerVersion);
+                var options = MySqlWorkflowDbContext.Options(connectionString, settings.ServerVersion);
                 return () => new MySqlWorkflowDbContext(options);
             }
             default:

@@ -33,10 +33,17 @@ public sealed class OutboxRecovery(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextPoll = 0L;
+        var failed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (failed)
+                {
+                    failed = false;
+                    await Task.Delay(_options.PollInterval, clock, stoppingToken).ConfigureAwait(false);
+                }
+
                 if (clock.GetTimestamp() >= nextPoll)
                 {
                     await PollAsync(stoppingToken).ConfigureAwait(false);
@@ -57,12 +64,12 @@ public sealed class OutboxRecovery(
             {
                 // The database is away: the beat stops too, and others stop counting while they cannot read (see Observe).
                 logger.LogWarning("Outbox poll failed, database unavailable: {Reason}", exception.Message);
-                await Task.Delay(_options.PollInterval, clock, stoppingToken).ConfigureAwait(false);
+                failed = true;
             }
             catch (Exception exception)
             {
                 logger.LogError(exception, "Outbox poll failed");
-                await Task.Delay(_options.PollInterval, clock, stoppingToken).ConfigureAwait(false);
+                failed = true;
             }
         }
     }
@@ -78,7 +85,7 @@ public sealed class OutboxRecovery(
         try
         {
             await FlushDeletesAsync(cancellationToken).ConfigureAwait(false);
-            await using var db = dbContexts.Create();
+            await using var db = dbContexts.CreateForOutbox();
             await db.Set<OutboxOwner>().Where(o => o.OwnerId == delivery.OwnerId)
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.Beat, Stopped), cancellationToken).ConfigureAwait(false);
         }
@@ -102,7 +109,7 @@ public sealed class OutboxRecovery(
 
     private async Task BeatAsync(CancellationToken cancellationToken)
     {
-        await using var db = dbContexts.Create();
+        await using var db = dbContexts.CreateForOutbox();
         var owners = db.Set<OutboxOwner>();
         if (await owners.Where(o => o.OwnerId == delivery.OwnerId)
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.Beat, o => o.Beat + 1), cancellationToken).ConfigureAwait(false) > 0)
@@ -124,7 +131,7 @@ public sealed class OutboxRecovery(
     /// </summary>
     private async Task<List<(Guid Owner, long? Beat)>> ObserveAsync(CancellationToken cancellationToken)
     {
-        await using var db = dbContexts.Create();
+        await using var db = dbContexts.CreateForOutbox();
         var beats = await db.Set<OutboxOwner>().AsNoTracking().Select(o => new { o.OwnerId, o.Beat })
             .ToDictionaryAsync(o => o.OwnerId, o => o.Beat, cancellationToken).ConfigureAwait(false);
         var holders = await db.Set<OutboxMessage>().Select(m => m.OwnerId).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -162,7 +169,7 @@ public sealed class OutboxRecovery(
         var total = 0;
         while (true)
         {
-            await using var db = dbContexts.Create();
+            await using var db = dbContexts.CreateForOutbox();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var rows = db.LocksRowsForUpdate
                 ? await db.Set<OutboxMessage>().FromSqlInterpolated(
@@ -204,7 +211,7 @@ public sealed class OutboxRecovery(
         try
         {
             var ids = unsure.ConvertAll(message => message.Row.MessageId);
-            await using var db = dbContexts.Create();
+            await using var db = dbContexts.CreateForOutbox();
             var stored = (await db.Set<OutboxMessage>().Where(m => EF.Constant(ids).Contains(m.MessageId)).Select(m => m.MessageId)
                 .ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet();
             var committed = unsure.Where(message => stored.Contains(message.Row.MessageId)).ToList();
@@ -227,7 +234,7 @@ public sealed class OutboxRecovery(
             var ids = delivery.TakeDelivered(DeleteBatch);
             try
             {
-                await using var db = dbContexts.Create();
+                await using var db = dbContexts.CreateForOutbox();
                 await db.Set<OutboxMessage>().Where(m => EF.Constant(ids).Contains(m.MessageId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             }
             catch

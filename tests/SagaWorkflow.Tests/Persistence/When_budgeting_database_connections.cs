@@ -5,7 +5,7 @@ using SagaWorkflow.Persistence;
 namespace SagaWorkflow.Tests.Persistence;
 
 /// <summary>
-/// One process stays within Database:MaxConnections: the workflow and scheduler pools split it, each driver told its
+/// One process stays within Database:MaxConnections: the workflow, scheduler and outbox pools split it, each driver told its
 /// share, so an operator's SQL client still gets a connection while an orchestrator runs flat out (issue 13).
 /// </summary>
 public sealed class When_budgeting_database_connections
@@ -16,25 +16,27 @@ public sealed class When_budgeting_database_connections
     };
 
     [Theory]
-    [InlineData(20, 15, 5)]
-    [InlineData(4, 2, 2)]
-    [InlineData(100, 75, 25)]
-    public void The_two_pools_of_a_mysql_orchestrator_add_up_to_the_budget(int max, int workflows, int scheduler)
+    [InlineData(20, 13, 5, 2)]
+    [InlineData(4, 1, 2, 1)]
+    [InlineData(100, 73, 25, 2)]
+    public void The_three_pools_of_a_mysql_orchestrator_add_up_to_the_budget(int max, int workflows, int scheduler, int outbox)
     {
         var options = Options(DatabaseProvider.MySql, "Server=db;User ID=saga;Password=secret;Database=saga", max);
 
         Assert.Equal(workflows, (int)new MySqlConnectionStringBuilder(ConnectionBudget.ForWorkflows(options)).MaximumPoolSize);
         Assert.Equal(scheduler, (int)new MySqlConnectionStringBuilder(ConnectionBudget.ForScheduler(options)).MaximumPoolSize);
+        Assert.Equal(outbox, (int)new MySqlConnectionStringBuilder(ConnectionBudget.ForOutbox(options)).MaximumPoolSize);
     }
 
     [Fact]
-    public void The_two_pools_of_a_postgres_orchestrator_add_up_to_the_default_budget_of_20()
+    public void The_three_pools_of_a_postgres_orchestrator_add_up_to_the_default_budget_of_20()
     {
         var options = Options(DatabaseProvider.Postgres, "Host=db;Username=saga;Password=secret;Database=saga");
 
         var workflows = new NpgsqlConnectionStringBuilder(ConnectionBudget.ForWorkflows(options)).MaxPoolSize;
         var scheduler = new NpgsqlConnectionStringBuilder(ConnectionBudget.ForScheduler(options)).MaxPoolSize;
-        Assert.Equal(20, workflows + scheduler);
+        var outbox = new NpgsqlConnectionStringBuilder(ConnectionBudget.ForOutbox(options)).MaxPoolSize;
+        Assert.Equal(20, workflows + scheduler + outbox);
         Assert.Equal("secret", new NpgsqlConnectionStringBuilder(ConnectionBudget.ForWorkflows(options)).Password);
     }
 

@@ -27,8 +27,8 @@ public sealed class OutboxRecovery(
     private const int TakeOverBatch = 500;
 
     private readonly OutboxOptions _options = options.Value;
-    private readonly Dictionary<Guid, Sighting> _sightings = [];
-    private long? _lastScan;
+    private readonly OwnerSightings _sightings = new(options.Value.OwnerTimeout, clock);
+    private bool _pollFailed;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -64,12 +64,12 @@ public sealed class OutboxRecovery(
             {
                 // The database is away: the beat stops too, and others stop counting while they cannot read (see Observe).
                 logger.LogWarning("Outbox poll failed, database unavailable: {Reason}", exception.Message);
-                failed = true;
+                failed = _pollFailed = true;
             }
             catch (Exception exception)
             {
                 logger.LogError(exception, "Outbox poll failed");
-                failed = true;
+                failed = _pollFailed = true;
             }
         }
     }
@@ -124,43 +124,20 @@ public sealed class OutboxRecovery(
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Owners (other than this process) holding rows or registered, with the beat seen; returns those taken for dead.
-    /// Only this process's own clock counts, from its first sighting of a beat; after a gap in its own polls (it was
-    /// paused, or the database was away for everyone) it starts counting afresh rather than blame others for its absence.
-    /// </summary>
+    /// <summary>Owners holding rows or registered, as seen now; returns those taken for dead (<see cref="OwnerSightings"/>).</summary>
     private async Task<List<(Guid Owner, long? Beat)>> ObserveAsync(CancellationToken cancellationToken)
     {
         await using var db = dbContexts.CreateForOutbox();
         var beats = await db.Set<OutboxOwner>().AsNoTracking().Select(o => new { o.OwnerId, o.Beat })
-            .ToDictionaryAsync(o => o.OwnerId, o => o.Beat, cancellationToken).ConfigureAwait(false);
+            .ToDictionaryAsync(o => o.OwnerId, o => (long?)o.Beat, cancellationToken).ConfigureAwait(false);
         var holders = await db.Set<OutboxMessage>().Select(m => m.OwnerId).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false);
-
-        var now = clock.GetTimestamp();
-        if (_lastScan is { } last && clock.GetElapsedTime(last, now) > 3 * _options.PollInterval)
-            _sightings.Clear();
-        _lastScan = now;
-
-        var seen = holders.Union(beats.Keys).Where(owner => owner != delivery.OwnerId).ToHashSet();
-        foreach (var gone in _sightings.Keys.Where(owner => !seen.Contains(owner)).ToList())
-            _sightings.Remove(gone);
-        var dead = new List<(Guid, long?)>();
-        foreach (var owner in seen)
-        {
-            long? beat = beats.TryGetValue(owner, out var b) ? b : null;
-            if (beat == Stopped)
-            {
-                dead.Add((owner, beat));
-                continue;
-            }
-
-            if (!_sightings.TryGetValue(owner, out var sighting) || sighting.Beat != beat)
-                _sightings[owner] = new Sighting(beat, now);
-            else if (clock.GetElapsedTime(sighting.Since, now) >= _options.OwnerTimeout)
-                dead.Add((owner, beat));
-        }
-
-        return dead;
+        foreach (var holder in holders)
+            beats.TryAdd(holder, null);
+        beats.Remove(delivery.OwnerId);
+        if (_pollFailed)
+            _sightings.Reset();
+        _pollFailed = false;
+        return _sightings.Observe(beats, clock.GetTimestamp());
     }
 
     /// <summary>Delivers a dead owner's rows, oldest first, in locked batches; then forgets the owner.</summary>
@@ -199,7 +176,7 @@ public sealed class OutboxRecovery(
 
         if (total > 0)
             logger.LogWarning("Outbox delivered {Count} message(s) of dead owner {Owner}", total, owner);
-        _sightings.Remove(owner);
+        _sightings.Forget(owner);
     }
 
     /// <summary>Sends the messages of failed steps whose rows exist, that is, whose transaction committed after all.</summary>
@@ -245,5 +222,4 @@ public sealed class OutboxRecovery(
         }
     }
 
-    private readonly record struct Sighting(long? Beat, long Since);
 }

@@ -26,7 +26,11 @@ public sealed class FaultRun : IAsyncDisposable
     public IReadOnlyList<ServiceProcess> Executors { get; }
     public int Workflows { get; private set; }
 
-    public static async Task<FaultRun> StartAsync(Store store, ITestOutputHelper output, int executors = 3)
+    /// <summary>Every process started so far, killed orchestrators included (their output is kept).</summary>
+    public IReadOnlyList<ServiceProcess> Processes => _cluster.Processes;
+
+    /// <param name="settings">Settings of every process beyond the ones every fault run has (a test's own, or a default it changes).</param>
+    public static async Task<FaultRun> StartAsync(Store store, ITestOutputHelper output, int executors = 3, Action<TestCluster.Plan>? settings = null)
     {
         var names = Enumerable.Range(1, executors).Select(i => $"executor-{i}").ToList();
         var cluster = await TestCluster.StartAsync(store, output, c =>
@@ -34,7 +38,9 @@ public sealed class FaultRun : IAsyncDisposable
             // A dispatch saved but not yet handed to the broker when an orchestrator dies is the transactional outbox's to
             // deliver, within seconds; the stale-dispatch sweeper, the safety net for messages lost after they left, is
             // kept out of the way (its 10 minutes are beyond every wait here), so a run passes only if the outbox works.
-            c.Setting("Orchestrator__RedispatchAfter", "00:10:00").Orchestrator("orchestrator-1");
+            c.Setting("Orchestrator__RedispatchAfter", "00:10:00");
+            settings?.Invoke(c);
+            c.Orchestrator("orchestrator-1");
             foreach (var name in names)
                 c.Executor(name, "noop,delay,transform", concurrency: 16);
         });

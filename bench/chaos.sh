@@ -40,11 +40,12 @@ database=$(by_store mysql postgres)
 
 succeeded() { sql "SELECT COUNT(*) FROM workflow_nodes WHERE state = 'succeeded'" 2>/dev/null || echo -1; }
 now() { date +%s.%N; }
-# Waits until a node completes after this moment (the count grows past what it is now); prints that moment.
+# Waits until a node completes after this moment (the count grows past what it is now), or every node has (a fault
+# late in the run may find nothing left to do); prints that moment.
 next_completion() {
   local before
   before=$(succeeded)
-  wait_until 600 "[ \"\$(succeeded)\" -gt $before ]" >&2
+  wait_until 600 "[ \"\$(succeeded)\" -gt $before ] || [ \"\$(succeeded)\" -ge $((COUNT * 3)) ]" >&2
   now
 }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace SagaWorkflow.Contracts.Definitions;
 
@@ -17,6 +18,7 @@ public sealed record NodeDefinition
     public RetryPolicy? Retry { get; init; }
 
     /// <summary>Execution deadline of one attempt; none when null. Honoured from the scheduling work on.</summary>
+    [JsonConverter(typeof(FlexibleTimeSpanConverter))]
     public TimeSpan? Timeout { get; init; }
 
     /// <summary>Run only on executors labelled with this pool (they consume <c>node.&lt;capability&gt;.&lt;pool&gt;</c>).</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SagaWorkflow.Contracts.Definitions;
 
 /// <summary>
@@ -7,7 +9,9 @@ namespace SagaWorkflow.Contracts.Definitions;
 public sealed record RetryPolicy
 {
     public int MaxAttempts { get; init; } = 1;
+    [JsonConverter(typeof(FlexibleTimeSpanConverter))]
     public TimeSpan InitialDelay { get; init; } = TimeSpan.FromSeconds(1);
     public double BackoffMultiplier { get; init; } = 2.0;
+    [JsonConverter(typeof(FlexibleTimeSpanConverter))]
     public TimeSpan? MaxDelay { get; init; }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SagaWorkflow.Contracts.Definitions;
 
 /// <summary>
@@ -11,5 +13,6 @@ public sealed record WorkflowDefinition
     public IReadOnlyList<NodeDefinition> Nodes { get; init; } = [];
 
     /// <summary>Deadline for the whole run; none when null. Honoured from the scheduling work on.</summary>
+    [JsonConverter(typeof(FlexibleTimeSpanConverter))]
     public TimeSpan? Timeout { get; init; }
 }

@@ -20,7 +20,7 @@ public sealed class When_an_orchestrator_dies_while_timers_change(ITestOutputHel
     private const int LatePerRound = 8;
     private const int MaxAttempts = 2;
 
-    // TimeSpan's constant format: the broker's submit door (workflow-submit) does not read the short forms ("2s").
+    // Two seconds, in TimeSpan's constant format (the short form "2s" reads the same on every door since this issue).
     private const string Deadline = "00:00:02";
 
     private static readonly TimeSpan Finish = TimeSpan.FromMinutes(3);

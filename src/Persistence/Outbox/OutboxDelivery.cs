@@ -25,7 +25,7 @@ public sealed class OutboxDelivery(IServiceProvider services, ILogger<OutboxDeli
 
     private IBus Bus => _bus ??= services.GetRequiredService<IBus>();
 
-    /// <summary>Delivers rows this process committed; ones the broker refuses are kept for the next poll.</summary>
+    /// <summary>Delivers messages this process committed (again, for ones refused before); ones the broker refuses are kept for the next poll.</summary>
     internal async Task DeliverCommittedAsync(IReadOnlyList<CapturedMessage> messages, CancellationToken cancellationToken)
     {
         if (messages.Count == 0)
@@ -132,10 +132,6 @@ public sealed class OutboxDelivery(IServiceProvider services, ILogger<OutboxDeli
             rows.Add(row);
         return rows;
     }
-
-    /// <summary>Tries <paramref name="messages"/> again: delivered ones are queued for deletion, the rest kept.</summary>
-    internal Task RetryAsync(IReadOnlyList<CapturedMessage> messages, CancellationToken cancellationToken) =>
-        DeliverCommittedAsync(messages, cancellationToken);
 
     public void Dispose() => _deliveredSignal.Dispose();
 

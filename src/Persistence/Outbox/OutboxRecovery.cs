@@ -106,7 +106,7 @@ public sealed class OutboxRecovery(
         await BeatAsync(cancellationToken).ConfigureAwait(false);
         var failed = delivery.TakeFailed();
         if (failed.Count > 0)
-            await delivery.RetryAsync(failed, cancellationToken).ConfigureAwait(false);
+            await delivery.DeliverCommittedAsync(failed, cancellationToken).ConfigureAwait(false);
         await DeliverCommittedOfFailedStepsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (owner, beat) in await ObserveAsync(cancellationToken).ConfigureAwait(false))
             await TakeOverAsync(owner, beat, cancellationToken).ConfigureAwait(false);
@@ -199,7 +199,7 @@ public sealed class OutboxRecovery(
             var committed = unsure.Where(message => stored.Contains(message.Row.MessageId)).ToList();
             if (committed.Count > 0)
                 logger.LogWarning("Outbox: {Count} message(s) of a step that failed after its commit; sending them", committed.Count);
-            await delivery.RetryAsync(committed, cancellationToken).ConfigureAwait(false);
+            await delivery.DeliverCommittedAsync(committed, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

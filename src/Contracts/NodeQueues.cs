@@ -12,10 +12,9 @@ public static class NodeQueues
     public static string ForCapability(string capability) => "node." + capability;
 
     /// <summary>
-    /// Address to send an <see cref="ExecuteNode"/> to. The <c>queue:</c> form makes the sender declare the durable
-    /// queue (same arguments as the executors' declaration) and its binding, so a node dispatched before any executor
-    /// of its capability ever started waits in the queue instead of being dropped as unroutable. This is why capability
-    /// queues are classic durable queues: a quorum queue would clash with that declaration (406 inequivalent arg).
+    /// In-memory address of a capability's queue (local mode and tests): the <c>queue:</c> form declares the queue, so a
+    /// node sent before its executor's endpoint is up waits in it. On RabbitMQ the orchestrator declares node queues
+    /// itself, with their arguments, and sends to their exchanges (SagaWorkflow.Hosting.NodeQueueTopology).
     /// </summary>
     public static Uri SendAddress(string capability) => new("queue:" + ForCapability(capability));
 
@@ -26,10 +25,10 @@ public static class NodeQueues
     public static string ForExecutor(string executorId) => "executor." + executorId;
 
     /// <summary>Where a node goes: its executor's own queue, else its pool's queue, else its capability's queue.</summary>
-    public static Uri SendAddress(string capability, string? pool, string? executor) =>
-        executor is not null ? new("queue:" + ForExecutor(executor))
-        : pool is not null ? new("queue:" + ForPool(capability, pool))
-        : SendAddress(capability);
+    public static string QueueFor(string capability, string? pool, string? executor) =>
+        executor is not null ? ForExecutor(executor)
+        : pool is not null ? ForPool(capability, pool)
+        : ForCapability(capability);
 
     /// <summary>Queue that accepts plain-JSON <see cref="StartWorkflow"/> bodies from non-.NET clients (no MassTransit envelope).</summary>
     public const string Submit = "workflow-submit";

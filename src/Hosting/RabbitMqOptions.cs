@@ -29,6 +29,12 @@ public sealed class RabbitMqOptions
     /// <summary>The name the broker's certificate must carry; empty: <see cref="Host"/> (set it when connecting by IP address).</summary>
     public string? TlsServerName { get; set; }
 
+    /// <summary>
+    /// Node queues made from now on get priorities (<c>x-max-priority</c> 9), so a node's <c>priority</c> decides which
+    /// waiting node goes first. Existing queues keep the shape they were made with (<see cref="NodeQueueTopology"/>).
+    /// </summary>
+    public bool NodePriorities { get; set; } = true;
+
     /// <summary>The port actually used: the configured one, else the default of the protocol.</summary>
     public int EffectivePort => Port ?? (UseTls ? TlsPort : PlainPort);
 
@@ -69,6 +75,7 @@ public sealed class RabbitMqOptions
             Password = credentials.Length > 1 ? System.Uri.UnescapeDataString(credentials[1]) : Password,
             UseTls = tls,
             TlsServerName = TlsServerName,
+            NodePriorities = NodePriorities,
         };
     }
 

@@ -1,6 +1,9 @@
 using System.Security.Authentication;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace SagaWorkflow.Hosting;
 
@@ -31,6 +34,7 @@ public static class TransportConfiguration
         }
 
         var rabbit = (configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions()).Resolved();
+        x.TryAddSingleton(sp => new NodeQueueTopology(rabbit, rabbit.NodePriorities, sp.GetRequiredService<ILogger<NodeQueueTopology>>()));
         x.UsingRabbitMq((context, cfg) =>
         {
             cfg.Host(rabbit.Host, (ushort)rabbit.EffectivePort, rabbit.VirtualHost, h =>

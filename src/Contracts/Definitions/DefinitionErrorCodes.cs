@@ -32,4 +32,7 @@ public static class DefinitionErrorCodes
     public const string InvalidTimeout = "invalid_timeout";
     public const string InvalidTarget = "invalid_target";
     public const string InvalidOnExecutorLost = "invalid_on_executor_lost";
+
+    /// <summary>A priority outside 0-9 (the workflow's or a node's).</summary>
+    public const string InvalidPriority = "invalid_priority";
 }

@@ -27,6 +27,12 @@ public sealed record NodeDefinition
     /// <summary>Run only on the executor with this id (its own queue); it waits while that executor is offline.</summary>
     public string? Executor { get; init; }
 
+    /// <summary>
+    /// 0 (default) to 9: among the nodes waiting in the same queue, a higher one is delivered first (RabbitMQ priority
+    /// queues). Overrides the workflow's <see cref="WorkflowDefinition.Priority"/>.
+    /// </summary>
+    public int? Priority { get; init; }
+
     /// <summary>What to do when the executor running this node is lost: <c>redispatch</c> (default), <c>fail</c> or <c>park</c>.</summary>
     public string? OnExecutorLost { get; init; }
 }

@@ -12,6 +12,9 @@ public sealed record WorkflowDefinition
     public int Version { get; init; } = 1;
     public IReadOnlyList<NodeDefinition> Nodes { get; init; } = [];
 
+    /// <summary>Priority (0-9) of every node that does not set its own; 0 when null.</summary>
+    public int? Priority { get; init; }
+
     /// <summary>Deadline for the whole run; none when null. Honoured from the scheduling work on.</summary>
     [JsonConverter(typeof(FlexibleTimeSpanConverter))]
     public TimeSpan? Timeout { get; init; }

@@ -35,6 +35,8 @@ public static partial class WorkflowDefinitionValidator
             errors.Add(new(InvalidVersion, null, $"version must be 1 or more, not {definition.Version}"));
         if (definition.Timeout is { } timeout && timeout <= TimeSpan.Zero)
             errors.Add(new(InvalidTimeout, null, $"the workflow timeout must be positive, not {timeout}"));
+        if (definition.Priority is { } priority && !IsPriority(priority))
+            errors.Add(new(InvalidPriority, null, $"the workflow priority must be {MinPriority}-{MaxPriority}, not {priority}"));
         var nodes = WithoutNullEntries(definition.Nodes ?? [], errors);
         if (nodes.Count == 0)
             errors.Add(new(EmptyWorkflow, null, "the workflow has no nodes"));
@@ -103,6 +105,8 @@ public static partial class WorkflowDefinitionValidator
             CheckInput(input, id, errors);
         if (node.Timeout is { } timeout && timeout <= TimeSpan.Zero)
             errors.Add(new(InvalidTimeout, id, $"timeout must be positive, not {timeout}"));
+        if (node.Priority is { } priority && !IsPriority(priority))
+            errors.Add(new(InvalidPriority, id, $"priority must be {MinPriority}-{MaxPriority}, not {priority}"));
         if (node.Retry is { } retry)
             CheckRetry(retry, id, errors);
         CheckTargeting(node, id, errors);
@@ -149,6 +153,11 @@ public static partial class WorkflowDefinitionValidator
         if (node.OnExecutorLost is { } policy && !OnExecutorLostPolicies.Contains(policy))
             errors.Add(new(InvalidOnExecutorLost, id, $"onExecutorLost must be one of {string.Join(", ", OnExecutorLostPolicies)}, not '{policy}'"));
     }
+
+    /// <summary>Node priorities: RabbitMQ keeps one sub-queue per level, so ten levels are plenty and cheap.</summary>
+    public const int MinPriority = 0, MaxPriority = 9;
+
+    private static bool IsPriority(int priority) => priority is >= MinPriority and <= MaxPriority;
 
     /// <summary>Values of a node's <c>onExecutorLost</c>; the first is the default.</summary>
     public static readonly IReadOnlyList<string> OnExecutorLostPolicies = ["redispatch", "fail", "park"];

@@ -13,7 +13,7 @@ namespace SagaWorkflow.Orchestrator.Workflows;
 /// class uses this one; none calls another, so a behaviour has one home. Sends and publishes go through the consume
 /// context, whose outbox holds them until the saga row is saved: a failed save dispatches nothing.
 /// </summary>
-public sealed class NodeActions(TimeProvider time, IExecutorDirectory directory, ILogger<NodeActions> logger)
+public sealed class NodeActions(TimeProvider time, IExecutorDirectory directory, NodeQueueTargets queues, ILogger<NodeActions> logger)
 {
     public DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -32,11 +32,13 @@ public sealed class NodeActions(TimeProvider time, IExecutorDirectory directory,
             node.Dispatch(Now, await directory.WaitingReasonAsync(node.Capability, node.Pool, node.TargetExecutor, goneExecutor, context.CancellationToken));
 
         var graph = WorkflowGraph.Of(context);
+        var definition = RunDefinition.Of(context.Saga);
         foreach (var node in nodes)
         {
             var command = WorkflowRun.ExecuteCommand(graph, node, context.Saga.InputJson);
-            var endpoint = await context.GetSendEndpoint(NodeQueues.SendAddress(node.Capability, node.Pool, node.TargetExecutor));
-            await endpoint.Send(command, context.CancellationToken);
+            var address = await queues.AddressAsync(node.Capability, node.Pool, node.TargetExecutor, context.CancellationToken);
+            var endpoint = await context.GetSendEndpoint(address);
+            await endpoint.Send(command, NodeQueueTargets.SendPipe(definition.PriorityOf(node.NodeId)), context.CancellationToken);
         }
     }
 

@@ -34,6 +34,9 @@ public sealed class RunDefinition
 
     public RetryPolicy RetryPolicyOf(string nodeId) => _nodes.GetValueOrDefault(nodeId)?.Retry ?? new RetryPolicy();
 
+    /// <summary>The node's priority, else the workflow's, else 0: the broker delivers higher ones first from a queue.</summary>
+    public byte PriorityOf(string nodeId) => (byte)(_nodes.GetValueOrDefault(nodeId)?.Priority ?? Definition.Priority ?? 0);
+
     /// <summary>How many attempts a node gets when the whole run is retried (its definition's budget).</summary>
     public int MaxAttemptsOf(string nodeId) => _nodes.GetValueOrDefault(nodeId)?.Retry?.MaxAttempts ?? 1;
 

@@ -7,6 +7,7 @@ public static class WorkflowStepsRegistration
 {
     public static IServiceCollection AddWorkflowSteps(this IServiceCollection services) => services
         .AddSingleton<NodeActions>()
+        .AddSingleton<NodeQueueTargets>()
         .AddSingleton<WorkflowSteps>()
         .AddSingleton<NodeResultSteps>()
         .AddSingleton<FailoverSteps>()

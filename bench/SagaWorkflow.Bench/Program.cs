@@ -57,7 +57,7 @@ var bus = provider.GetRequiredService<IBusControl>();
 await bus.StartAsync();
 try
 {
-    var saga = await bus.GetSendEndpoint(new Uri("queue:" + NodeQueues.WorkflowState));
+    var saga = await bus.GetSendEndpoint(NodeQueues.WorkflowStateAddress);
     var ping = await bus.GetSendEndpoint(new Uri("queue:bench-ping"));
     completions.Expect(count);
     var ids = Enumerable.Range(0, count).Select(_ => NewId.NextGuid()).ToArray();

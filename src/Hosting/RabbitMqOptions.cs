@@ -30,10 +30,16 @@ public sealed class RabbitMqOptions
     public string? TlsServerName { get; set; }
 
     /// <summary>
-    /// Node queues made from now on get priorities (<c>x-max-priority</c> 9), so a node's <c>priority</c> decides which
-    /// waiting node goes first. Existing queues keep the shape they were made with (<see cref="NodeQueueTopology"/>).
+    /// Classic node queues made from now on get priorities (<c>x-max-priority</c> 9), so a node's <c>priority</c> decides
+    /// which waiting node goes first. Existing queues keep the shape they were made with (<see cref="QueueTopology"/>).
     /// </summary>
     public bool NodePriorities { get; set; } = true;
+
+    /// <summary>
+    /// What the durable queues are made as: Classic (one broker node holds each; node queues get priorities) or Quorum
+    /// (replicated across a cluster; no priorities on RabbitMQ 3.x). Existing queues keep their kind (<see cref="QueueTopology"/>).
+    /// </summary>
+    public RabbitMqQueueType QueueType { get; set; } = RabbitMqQueueType.Classic;
 
     /// <summary>The port actually used: the configured one, else the default of the protocol.</summary>
     public int EffectivePort => Port ?? (UseTls ? TlsPort : PlainPort);
@@ -76,6 +82,7 @@ public sealed class RabbitMqOptions
             UseTls = tls,
             TlsServerName = TlsServerName,
             NodePriorities = NodePriorities,
+            QueueType = QueueType,
         };
     }
 

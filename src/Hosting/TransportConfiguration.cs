@@ -34,7 +34,7 @@ public static class TransportConfiguration
         }
 
         var rabbit = (configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions()).Resolved();
-        x.TryAddSingleton(sp => new NodeQueueTopology(rabbit, rabbit.NodePriorities, sp.GetRequiredService<ILogger<NodeQueueTopology>>()));
+        x.TryAddSingleton(sp => new QueueTopology(rabbit, sp.GetRequiredService<ILogger<QueueTopology>>()));
         x.UsingRabbitMq((context, cfg) =>
         {
             cfg.Host(rabbit.Host, (ushort)rabbit.EffectivePort, rabbit.VirtualHost, h =>
@@ -56,6 +56,10 @@ public static class TransportConfiguration
                 // "sent after commit" means stored by the broker, not merely written to a socket.
                 h.PublisherConfirmation = true;
             });
+            // Before any endpoint is configured: each durable queue is shaped as the broker has it (QueueTopology).
+            cfg.ConnectEndpointConfigurationObserver(context.GetRequiredService<QueueTopology>());
+            cfg.SendTopology.ConfigureErrorSettings = QueueTopology.KeepPlainClassic;
+            cfg.SendTopology.ConfigureDeadLetterSettings = QueueTopology.KeepPlainClassic;
             cfg.UseConsumeFilter(typeof(WorkflowLogScope<>), context);
             configureEndpoints(context, cfg);
             cfg.ConfigureEndpoints(context);

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SagaWorkflow.Contracts;
-using SagaWorkflow.Hosting;
 using SagaWorkflow.NodeExecution.BuiltIn;
 using SagaWorkflow.NodeExecution.Runtime;
 
@@ -66,16 +65,11 @@ public static class ExecutorRegistration
         // Only a configured id gets its own (durable) queue: a random default id would leave one orphan queue per start.
         if (options.HasStableId)
             queues = queues.Append(NodeQueues.ForExecutor(options.ExecutorId));
-        // On RabbitMQ the queue is declared as the broker already has it (with or without priorities), else the
-        // endpoint's own declaration would be refused; in memory there is nothing to ask.
-        var topology = context.GetService<NodeQueueTopology>();
+        // Their arguments (priorities, queue type) are the transport's business: SagaWorkflow.Hosting.QueueTopology.
         foreach (var queue in queues)
         {
-            var shape = topology?.ShapeAtStart(queue);
             cfg.ReceiveEndpoint(queue, e =>
             {
-                if (shape is { } known)
-                    NodeQueueTopology.Apply(known, e);
                 // Node commands are sent, never published: no exchange bindings for message types on these queues.
                 e.ConfigureConsumeTopology = false;
                 e.PrefetchCount = options.Concurrency;

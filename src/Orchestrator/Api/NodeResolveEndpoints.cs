@@ -51,7 +51,7 @@ public static class NodeResolveEndpoints
         if (state != NodeStatus.InDoubt)
             return ApiProblems.Conflict($"Node '{nodeId}' of workflow {workflowId} is {NodeStatusText.Of(state)}; resolve applies to a node that is in_doubt.");
 
-        var endpoint = await sendEndpoints.GetSendEndpoint(new Uri("queue:" + NodeQueues.WorkflowState));
+        var endpoint = await sendEndpoints.GetSendEndpoint(NodeQueues.WorkflowStateAddress);
         await endpoint.Send(command, cancellationToken);
         var location = $"/api/v1/workflows/{workflowId}";
         return Results.Accepted(location, new NodeResolveAnswer(workflowId, nodeId, $"{command.Decision} requested", location));

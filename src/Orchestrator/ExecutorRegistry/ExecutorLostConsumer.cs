@@ -34,7 +34,7 @@ public sealed class ExecutorLostConsumer(WorkflowDbContextFactory dbContextFacto
 
         logger.LogWarning("Executor {ExecutorId} lost ({Reason}): reassigning {Count} attempt(s) in {Workflows} workflow(s)", m.ExecutorId, m.Reason,
             attempts.Count, attempts.Select(a => a.WorkflowId).Distinct().Count());
-        var endpoint = await context.GetSendEndpoint(new Uri("queue:" + NodeQueues.WorkflowState));
+        var endpoint = await context.GetSendEndpoint(NodeQueues.WorkflowStateAddress);
         foreach (var workflow in attempts.GroupBy(a => a.WorkflowId))
         {
             await endpoint.Send(new ReassignNodes

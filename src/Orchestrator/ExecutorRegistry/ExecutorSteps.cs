@@ -175,7 +175,7 @@ public sealed class ExecutorSteps(IOptions<FailoverOptions> options, BrokerConne
             .ToListAsync(context.CancellationToken);
         if (workflows.Count == 0)
             return;
-        var endpoint = await context.GetSendEndpoint(new Uri("queue:" + NodeQueues.WorkflowState));
+        var endpoint = await context.GetSendEndpoint(NodeQueues.WorkflowStateAddress);
         foreach (var workflowId in workflows)
             await endpoint.Send(new ExecutorAvailable { WorkflowId = workflowId, ExecutorId = executorId, Capabilities = capabilities, Pools = pools },
                 context.CancellationToken);

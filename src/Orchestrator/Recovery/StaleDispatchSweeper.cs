@@ -61,7 +61,7 @@ public sealed class StaleDispatchSweeper(
         if (stale.Count == 0 && overdue.Count == 0 && orphaned.Count == 0)
             return 0;
 
-        var endpoint = await sendEndpoints.GetSendEndpoint(new Uri("queue:" + NodeQueues.WorkflowState));
+        var endpoint = await sendEndpoints.GetSendEndpoint(NodeQueues.WorkflowStateAddress);
         if (stale.Count > 0)
         {
             logger.LogWarning("{Count} node(s) dispatched more than {After} ago never started; asking their workflows to re-dispatch",

@@ -16,7 +16,7 @@ public static class SchedulingRegistration
 {
     public const string SchedulerQueue = "scheduler";
 
-    public static Uri SchedulerAddress { get; } = new("queue:" + SchedulerQueue);
+    public static Uri SchedulerAddress { get; } = SagaWorkflow.Contracts.NodeQueues.ExchangeOf(SchedulerQueue);
 
     /// <summary>
     /// The Quartz store and jobs. Nothing fires until <see cref="AddWorkflowSchedulerHost"/> runs the scheduler, so CLI

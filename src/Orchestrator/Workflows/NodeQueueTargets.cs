@@ -7,11 +7,11 @@ namespace SagaWorkflow.Orchestrator.Workflows;
 
 /// <summary>
 /// Where an <see cref="ExecuteNode"/> goes and how it is sent. In memory: the queue itself. On RabbitMQ: the queue is
-/// declared first with its arguments (<see cref="NodeQueueTopology"/>, once per queue and process), and the command
+/// declared first with its arguments (<see cref="QueueTopology"/>, once per queue and process), and the command
 /// goes to its exchange marked mandatory, so a command that no queue takes comes back as a failed send and stays in the
 /// outbox to be sent again, instead of being dropped.
 /// </summary>
-public sealed class NodeQueueTargets(ILogger<NodeQueueTargets> logger, NodeQueueTopology? topology = null)
+public sealed class NodeQueueTargets(ILogger<NodeQueueTargets> logger, QueueTopology? topology = null)
 {
     public async ValueTask<Uri> AddressAsync(string capability, string? pool, string? executor, CancellationToken cancellationToken)
     {
@@ -20,7 +20,7 @@ public sealed class NodeQueueTargets(ILogger<NodeQueueTargets> logger, NodeQueue
             return new Uri("queue:" + queue);
         try
         {
-            await topology.EnsureAsync(queue, cancellationToken);
+            await topology.EnsureNodeQueueAsync(queue, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -10,7 +10,7 @@ namespace SagaWorkflow.Orchestrator.Workflows;
 /// </summary>
 public static class NodeTimeouts
 {
-    public static readonly Uri WorkflowStateAddress = new("queue:" + NodeQueues.WorkflowState);
+    public static readonly Uri WorkflowStateAddress = NodeQueues.WorkflowStateAddress;
 
     public static async Task ArmAsync(ConsumeContext context, WorkflowNodeState node, DateTime now)
     {

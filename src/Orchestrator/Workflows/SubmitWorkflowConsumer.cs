@@ -31,7 +31,7 @@ public sealed class SubmitWorkflowConsumer(IOptions<OrchestratorOptions> options
         if (context.Message.WorkflowId is null && context.MessageId is null)
             logger.LogWarning("A plain-JSON submit without workflowId or message_id started workflow {WorkflowId}; a redelivery of it would start another",
                 workflowId);
-        var endpoint = await context.GetSendEndpoint(new Uri("queue:" + NodeQueues.WorkflowState));
+        var endpoint = await context.GetSendEndpoint(NodeQueues.WorkflowStateAddress);
         await endpoint.Send(context.Message with { WorkflowId = workflowId, Trigger = context.Message.Trigger ?? "message" }, context.CancellationToken);
     }
 

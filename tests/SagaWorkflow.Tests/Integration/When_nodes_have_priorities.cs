@@ -28,7 +28,7 @@ public sealed class When_nodes_have_priorities(ITestOutputHelper output)
         Assert.Equal(9, (await QueueArgumentsAsync(environment)).GetProperty("x-max-priority").GetInt32());
 
         await cluster.StartExecutorAsync("executor-1", "noop", concurrency: 1);
-        await Shapes.WaitForFinishedAsync(environment, 101, TimeSpan.FromMinutes(2));
+        await Shapes.WaitForFinishedAsync(environment, 101, TimeSpan.FromMinutes(3));
 
         var starts = (await environment.QueryAsync("SELECT workflow_id, started_at FROM node_attempts"))
             .Select(r => (Workflow: Guid.Parse(r[0]!.ToString()!), Started: Convert.ToDateTime(r[1], System.Globalization.CultureInfo.InvariantCulture)))
@@ -76,7 +76,7 @@ public sealed class When_nodes_have_priorities(ITestOutputHelper output)
         Eventually.WaitUntilAsync(
             async () => await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE state = 'dispatched'") == count
                 && await environment.CountAsync("SELECT COUNT(*) FROM outbox_messages") == 0,
-            TimeSpan.FromMinutes(1), () => Shapes.ProgressReportAsync(environment));
+            TimeSpan.FromMinutes(3), () => Shapes.ProgressReportAsync(environment));
 
     // What MassTransit declared for a node queue before priorities: a fanout exchange bound to a plain durable queue.
     private static async Task DeclareQueueAsBeforePrioritiesAsync(IntegrationEnvironment environment)

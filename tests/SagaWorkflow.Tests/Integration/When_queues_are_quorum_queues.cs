@@ -1,0 +1,60 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace SagaWorkflow.Tests.Integration;
+
+/// <summary>
+/// <c>RabbitMq:QueueType</c> Quorum: a new deployment's durable queues are quorum queues and workflows run on them; a
+/// deployment made with classic queues and restarted with the setting keeps its queues as they are and keeps working.
+/// </summary>
+public sealed class When_queues_are_quorum_queues(ITestOutputHelper output)
+{
+    private static readonly string[] DurableQueues =
+        ["workflow-state", "executor-state", "workflow-submit", "scheduler", "executor-failover", "node.noop", "executor.executor-1"];
+
+    [IntegrationTheory, Stores]
+    public async Task A_new_deployment_makes_every_durable_queue_a_quorum_queue_and_runs_on_them(Store store)
+    {
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Setting("RabbitMq__QueueType", "Quorum")
+            .Orchestrator().Executor("executor-1", "noop", concurrency: 2));
+        var environment = cluster.Environment;
+
+        await Shapes.SubmitAllAsync(environment, Enumerable.Range(0, 5).Select(_ => Shapes.Chain(2, "noop")));
+        await Shapes.WaitForFinishedAsync(environment, 5, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(5, await environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE current_state = 'Completed'"));
+        var types = await QueueTypesAsync(environment);
+        Assert.All(DurableQueues, q => Assert.Equal((q, "quorum"), (q, types.GetValueOrDefault(q))));
+        // Temporary queues cannot be quorum queues and stay as MassTransit makes them.
+        Assert.Contains(types, t => t.Key.Contains("executor-control", StringComparison.Ordinal) && t.Value == "classic");
+    }
+
+    [IntegrationTheory, Stores]
+    public async Task A_classic_deployment_restarted_as_quorum_keeps_its_queues_and_keeps_working(Store store)
+    {
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator().Executor("executor-1", "noop", concurrency: 2));
+        var environment = cluster.Environment;
+        await Shapes.SubmitAllAsync(environment, Enumerable.Range(0, 3).Select(_ => Shapes.Chain(2, "noop")));
+        await Shapes.WaitForFinishedAsync(environment, 3, TimeSpan.FromMinutes(1));
+        foreach (var process in cluster.Processes.Reverse())
+            Assert.Equal(0, await process.TerminateAsync(TimeSpan.FromSeconds(30)));
+
+        cluster.Settings["RabbitMq__QueueType"] = "Quorum";
+        var orchestrator = await cluster.StartOrchestratorAsync("orchestrator-quorum");
+        var executor = await cluster.StartExecutorAsync("executor-1", "noop", concurrency: 2);
+        await Shapes.SubmitAllAsync(environment, Enumerable.Range(0, 3).Select(_ => Shapes.Chain(2, "noop")));
+        await Shapes.WaitForFinishedAsync(environment, 6, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(6, await environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE current_state = 'Completed'"));
+        var types = await QueueTypesAsync(environment);
+        Assert.All(DurableQueues, q => Assert.Equal((q, "classic"), (q, types.GetValueOrDefault(q))));
+        Assert.Contains("Queue workflow-state was made a classic queue without priorities, not a quorum queue", orchestrator.Output, StringComparison.Ordinal);
+        Assert.Contains("Queue node.noop was made a classic queue with priorities, not a quorum queue", executor.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<Dictionary<string, string?>> QueueTypesAsync(IntegrationEnvironment environment) =>
+        (await environment.Management.GetFromJsonAsync<JsonElement>($"api/queues/{Uri.EscapeDataString(environment.VirtualHost)}"))
+            .EnumerateArray()
+            .ToDictionary(q => q.GetProperty("name").GetString()!, q => q.TryGetProperty("type", out var type) ? type.GetString() : null);
+}

@@ -36,6 +36,12 @@ public sealed class When_nodes_have_priorities(ITestOutputHelper output)
         Assert.Equal(101, starts.Count);
         Assert.Equal(urgent, starts[0].Workflow);
         Assert.Equal(101, await environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE current_state = 'Completed'"));
+
+        // A command that cannot be read faults into node.noop_error, a plain classic queue like every earlier version's.
+        await environment.PublishAsync(Queue, "not a message");
+        await Eventually.WaitUntilAsync(async () => (await environment.QueuesAsync()).GetValueOrDefault(Queue + "_error").Messages == 1,
+            TimeSpan.FromSeconds(60), () => environment.QueueReportAsync());
+        Assert.Empty((await QueueArgumentsAsync(environment, Queue + "_error")).EnumerateObject());
     }
 
     [IntegrationTheory, Stores]
@@ -87,8 +93,8 @@ public sealed class When_nodes_have_priorities(ITestOutputHelper output)
         (await environment.Management.PostAsJsonAsync($"api/bindings/{vhost}/e/{Queue}/q/{Queue}", new { routing_key = "" })).EnsureSuccessStatusCode();
     }
 
-    private static async Task<JsonElement> QueueArgumentsAsync(IntegrationEnvironment environment) =>
-        (await environment.Management.GetFromJsonAsync<JsonElement>($"api/queues/{Vhost(environment)}/{Queue}")).GetProperty("arguments");
+    private static async Task<JsonElement> QueueArgumentsAsync(IntegrationEnvironment environment, string queue = Queue) =>
+        (await environment.Management.GetFromJsonAsync<JsonElement>($"api/queues/{Vhost(environment)}/{queue}")).GetProperty("arguments");
 
     private static string Vhost(IntegrationEnvironment environment) => Uri.EscapeDataString(environment.VirtualHost);
 }

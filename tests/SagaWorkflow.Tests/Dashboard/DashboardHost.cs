@@ -26,6 +26,8 @@ public class DashboardHost : ApiHost, IAsyncLifetime
         if (!File.Exists(BrowserFactAttribute.Chromium))
             return;
         _playwright = await Playwright.CreateAsync();
+        // Live updates arrive within a second; the margin is for a machine busy with other tests.
+        Assertions.SetDefaultExpectTimeout(15_000);
         // --no-sandbox: the tests run as root (CI does), where Chromium refuses its sandbox.
         _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = BrowserFactAttribute.Chromium, Headless = true, Args = ["--no-sandbox"] });
     }

@@ -82,6 +82,7 @@ public sealed class When_steering_workflows_in_the_browser(DashboardHost host) :
         await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Resolve", Exact = true }).ClickAsync();
 
         await Expect(page.Locator(".notice")).ToHaveTextAsync("succeed requested.");
+        await host.WaitForStateAsync(id, "Completed");
         await Expect(page.GetByTestId("workflow-state")).ToHaveTextAsync("Completed");
         await Expect(page.GetByTestId("node-output")).ToContainTextAsync("\"charged\": true");
     }

@@ -18,6 +18,9 @@ public class DashboardHost : ApiHost, IAsyncLifetime
     /// <summary>Where the tests leave a screenshot of each page (docs/ui/ holds copies).</summary>
     public static string Screenshots { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
 
+    /// <summary>The tests leave long delay nodes running; the in-process executor need not wait for them when the host stops.</summary>
+    protected override IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?> { ["Executor:ShutdownDrainDeadline"] = "00:00:00" };
+
     public Uri Ui => new(Anonymous.BaseAddress!, "/ui/");
 
     async Task IAsyncLifetime.InitializeAsync()

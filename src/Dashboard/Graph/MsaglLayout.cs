@@ -24,6 +24,8 @@ public static class MsaglLayout
     public static DagLayout Compute(IReadOnlyList<DagNode> nodes)
     {
         var watch = Stopwatch.StartNew();
+        if (nodes.Count == 0)
+            return new DagLayout(0, 0, new Dictionary<string, NodeBox>(), [], TimeSpan.Zero);
         var graph = new GeometryGraph();
         var byId = new Dictionary<string, MsaglNode>(StringComparer.Ordinal);
         foreach (var node in nodes)
@@ -54,7 +56,9 @@ public static class MsaglLayout
         settings.EdgeRoutingSettings.EdgeRoutingMode = EdgeRoutingMode.SugiyamaSplines;
         LayoutHelpers.CalculateLayout(graph, settings, null);
 
-        var bounds = graph.BoundingBox;
+        // The graph's own box can lag behind the rotation; the union of what is drawn is exact.
+        var bounds = byId.Values.Select(n => n.BoundingBox).Concat(graph.Edges.Where(e => e.Curve is not null).Select(e => e.Curve.BoundingBox))
+            .Aggregate((a, b) => { var union = a; union.Add(b); return union; });
         double X(double x) => x - bounds.Left + Margin;
         double Y(double y) => bounds.Top - y + Margin;
         var boxes = byId.Values.ToDictionary(n => (string)n.UserData, n =>

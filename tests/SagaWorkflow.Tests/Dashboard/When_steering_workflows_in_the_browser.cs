@@ -30,6 +30,8 @@ public sealed class When_steering_workflows_in_the_browser(DashboardHost host) :
         await DashboardHost.ScreenshotAsync(page, "key");
 
         await page.GotoAsync($"workflows/{id}");
+        // An operator reads the page before acting; a form posted before the circuit connects is not followed live (see docs/ui.md).
+        await Expect(page.Locator("[data-live='true']")).ToHaveCountAsync(1);
         await page.GetByLabel("Reason (optional)").FillAsync("wrong order");
         await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
 
@@ -77,6 +79,7 @@ public sealed class When_steering_workflows_in_the_browser(DashboardHost host) :
 
         await page.GotoAsync($"workflows/{id}?node=charge");
         await Expect(page.GetByTestId("node-state")).ToHaveTextAsync("in_doubt");
+        await Expect(page.Locator("[data-live='true']")).ToHaveCountAsync(1);
         await page.GetByLabel("Decision").SelectOptionAsync("succeed");
         await page.GetByLabel("Output (JSON; succeed only, optional)").FillAsync("{\"charged\": true}");
         await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Resolve", Exact = true }).ClickAsync();

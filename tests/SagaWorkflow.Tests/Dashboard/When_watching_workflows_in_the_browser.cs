@@ -11,7 +11,7 @@ public sealed class When_watching_workflows_in_the_browser(DashboardHost host) :
         nodes = new object[]
         {
             new { id = "start", capability = "transform", input = new { order = 42 } },
-            new { id = "wait", capability = "delay", input = new { ms = 4000 }, dependsOn = new[] { "start" } },
+            new { id = "wait", capability = "delay", input = new { ms = 2000 }, dependsOn = new[] { "start" } },
             new { id = "price", capability = "transform", input = new { total = 99.5 }, dependsOn = new[] { "start" } },
             new { id = "join", capability = "transform", input = new { shipped = true }, dependsOn = new[] { "wait", "price" } },
         },
@@ -21,13 +21,19 @@ public sealed class When_watching_workflows_in_the_browser(DashboardHost host) :
     public async Task A_diamond_turns_succeeded_without_a_reload_and_a_clicked_node_shows_its_output()
     {
         var id = await host.SubmitAsync(Diamond("ui-diamond"));
+        // Paused while "wait" runs, "join" cannot start until the resume below, however slowly the page loads.
+        await host.WaitForNodeAsync(id, "wait", "running");
+        using (var paused = await host.Admin.PostAsync($"/api/v1/workflows/{id}/pause", null))
+            Assert.True(paused.IsSuccessStatusCode);
+        await host.WaitForStateAsync(id, "Paused");
         var page = await host.NewPageAsync();
-
         await page.GotoAsync($"workflows/{id}");
+        await Expect(page.Locator("[data-live='true']")).ToHaveCountAsync(1);
         await page.EvaluateAsync("window.__sameDocument = 42");
-        // The delay keeps "join" from succeeding for 4 s after the submit: drawn not succeeded, it can only turn so through the circuit.
-        Assert.NotEqual("succeeded", await page.Locator("[data-node='join']").GetAttributeAsync("data-state"));
+        await Expect(page.Locator("[data-node='join']")).ToHaveAttributeAsync("data-state", "pending");
 
+        using (var resumed = await host.Admin.PostAsync($"/api/v1/workflows/{id}/resume", null))
+            Assert.True(resumed.IsSuccessStatusCode);
         foreach (var node in new[] { "start", "wait", "price", "join" })
             await Expect(page.Locator($"[data-node='{node}']")).ToHaveAttributeAsync("data-state", "succeeded");
         await Expect(page.GetByTestId("workflow-state")).ToHaveTextAsync("Completed");

@@ -53,6 +53,8 @@ install_packages() {
   elif ! command -v mariadb >/dev/null 2>&1 && ! command -v mysql >/dev/null 2>&1; then
     missing+=(mariadb-client)
   fi
+  # The dashboard's browser tests drive the system Chromium (Playwright cannot download its own browser here).
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ ${#missing[@]} -eq 0 ] && return 0
   phase "installing ${missing[*]} from Debian packages"
   # Package scripts try to start services through init; we start them ourselves, bound to loopback.

@@ -9,6 +9,7 @@ using SagaWorkflow.ApiContracts;
 using SagaWorkflow.Contracts;
 using SagaWorkflow.Contracts.Definitions;
 using SagaWorkflow.Persistence;
+using SagaWorkflow.Persistence.Workflows;
 
 namespace SagaWorkflow.Orchestrator.Api;
 
@@ -33,6 +34,7 @@ public static class WorkflowEndpoints
         workflows.MapGet("/{id}/attempts", AttemptsAsync).AddEndpointFilter(new ApiKeyRequirement(mutating: false));
         workflows.MapWorkflowControlEndpoints();
         workflows.MapNodeResolveEndpoint();
+        workflows.MapWorkflowGraphEndpoints();
         return api;
     }
 
@@ -93,26 +95,7 @@ public static class WorkflowEndpoints
     private static async Task<IResult> ListAsync(HttpRequest request, WorkflowDbContext db, CancellationToken cancellationToken)
     {
         var query = request.Query;
-        var workflows = db.Workflows.AsNoTracking();
-        var problems = new List<(string Parameter, string Message)>();
-        if (query["state"].ToString() is { Length: > 0 } stateText)
-        {
-            var state = States.FirstOrDefault(s => s.Equals(stateText, StringComparison.OrdinalIgnoreCase));
-            if (state is null)
-                problems.Add(("state", $"must be one of {string.Join(", ", States)}; got '{stateText}'"));
-            workflows = workflows.Where(w => w.CurrentState == state);
-        }
-
-        if (query["definition"].ToString() is { Length: > 0 } definitionName)
-            workflows = workflows.Where(w => w.DefinitionName == definitionName);
-        if (query["since"].ToString() is { Length: > 0 } sinceText)
-        {
-            if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since))
-                problems.Add(("since", $"must be an ISO 8601 date-time such as 2026-11-23T08:00:00Z; got '{sinceText}'"));
-            var sinceUtc = since.UtcDateTime;
-            workflows = workflows.Where(w => w.CreatedAt >= sinceUtc);
-        }
-
+        var (workflows, problems) = Filter(db.Workflows.AsNoTracking(), query, withState: true);
         var limit = DefaultPageSize;
         if (query["limit"].ToString() is { Length: > 0 } limitText
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxPageSize))
@@ -136,6 +119,35 @@ public static class WorkflowEndpoints
             .ToListAsync(cancellationToken);
         var next = rows.Count > limit ? new WorkflowListCursor(rows[limit - 1].CreatedAt, rows[limit - 1].Id).Encode() : null;
         return Results.Ok(new WorkflowPage(rows.Take(limit).ToList(), next));
+    }
+
+    /// <summary>The list's filters (<c>state</c>, <c>definition</c>, <c>since</c>, <c>trigger</c>), shared with the counts.</summary>
+    internal static (IQueryable<WorkflowState> Workflows, List<(string Parameter, string Message)> Problems) Filter(IQueryable<WorkflowState> workflows,
+        IQueryCollection query, bool withState)
+    {
+        var problems = new List<(string Parameter, string Message)>();
+        if (withState && query["state"].ToString() is { Length: > 0 } stateText)
+        {
+            var state = States.FirstOrDefault(s => s.Equals(stateText, StringComparison.OrdinalIgnoreCase));
+            if (state is null)
+                problems.Add(("state", $"must be one of {string.Join(", ", States)}; got '{stateText}'"));
+            workflows = workflows.Where(w => w.CurrentState == state);
+        }
+
+        if (query["definition"].ToString() is { Length: > 0 } definitionName)
+            workflows = workflows.Where(w => w.DefinitionName == definitionName);
+        // What started it, as stored in triggered_by: api, cli, cron or message.
+        if (query["trigger"].ToString() is { Length: > 0 } trigger)
+            workflows = workflows.Where(w => w.TriggeredBy == trigger);
+        if (query["since"].ToString() is { Length: > 0 } sinceText)
+        {
+            if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since))
+                problems.Add(("since", $"must be an ISO 8601 date-time such as 2026-11-23T08:00:00Z; got '{sinceText}'"));
+            var sinceUtc = since.UtcDateTime;
+            workflows = workflows.Where(w => w.CreatedAt >= sinceUtc);
+        }
+
+        return (workflows, problems);
     }
 
     internal static IResult NotFound(Guid id) => ApiProblems.NotFound(

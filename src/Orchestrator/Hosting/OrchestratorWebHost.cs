@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SagaWorkflow.Dashboard;
 using SagaWorkflow.Hosting;
 using SagaWorkflow.Orchestrator.Api;
 
@@ -10,7 +11,7 @@ namespace SagaWorkflow.Orchestrator.Hosting;
 
 /// <summary>
 /// The <c>serve</c> host: the orchestrator (sagas, scheduler, recovery) plus, unless <c>Api:Enabled</c> is false, the HTTP
-/// API with <c>/health</c>, <c>/ready</c> and <c>/metrics</c>. Tests build the same host with their own settings.
+/// API with <c>/health</c>, <c>/ready</c> and <c>/metrics</c>, and the dashboard under <c>/ui</c>. Tests build the same host with their own settings.
 /// </summary>
 public static class OrchestratorWebHost
 {
@@ -23,12 +24,15 @@ public static class OrchestratorWebHost
         builder.AddWorkflowOrchestrator();
         builder.Services.AddWorkflowLogScopes();
         if (api)
+        {
             builder.AddWorkflowApi();
+            builder.Services.AddWorkflowDashboard();
+        }
         else
             builder.Services.AddSingleton<IServer, NoHttpServer>();
         var app = builder.Build();
         if (api)
-            app.MapWorkflowApi();
+            app.MapWorkflowApi().MapWorkflowDashboard();
         return app;
     }
 

@@ -29,6 +29,9 @@ public class ApiHost : IAsyncLifetime
     /// <summary>Small by default, so tests of the limit need no large bodies; a subclass raises it for large valid ones.</summary>
     protected virtual long MaxRequestBytes => 65536;
 
+    /// <summary>Settings a subclass adds or overrides.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?>();
+
     public HttpClient Anonymous { get; private set; } = null!;
     public HttpClient Admin { get; private set; } = null!;
     public HttpClient Reader { get; private set; } = null!;
@@ -52,7 +55,7 @@ public class ApiHost : IAsyncLifetime
             ["Executor:Http:Allow:0"] = "127.0.0.0/8",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Api:ReadsRequireKey"] = ReadsRequireKey ? "true" : "false",
-        });
+        }.Concat(MoreSettings).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value));
         await _app.MigrateWorkflowDatabaseAsync(CancellationToken.None);
         await _app.StartAsync();
         var address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());

@@ -201,7 +201,8 @@ public sealed class QueueTopology(RabbitMqOptions rabbit, ILogger<QueueTopology>
                 factory.Ssl.Version = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
             }
 
-            _connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+            _connection = await factory.CreateConnectionAsync(rabbit.EffectiveNodes.Select(n => new AmqpTcpEndpoint(n.Host, n.Port, factory.Ssl)),
+                cancellationToken).ConfigureAwait(false);
             return _connection;
         }
         finally

@@ -23,6 +23,18 @@ public sealed class RabbitMqOptions
     public string Password { get; set; } = "guest";
     public string? Uri { get; set; }
 
+    /// <summary>
+    /// The broker nodes of a cluster, <c>host[:port]</c> separated by commas (<c>10.0.0.1:5672,10.0.0.2:5672</c>): the
+    /// connection goes to the first that answers and moves to another when that node is lost. Empty: <see cref="Host"/>
+    /// alone. Credentials, virtual host and TLS come from the other settings (or <see cref="Uri"/>) and are the same on
+    /// every node.
+    /// </summary>
+    public string? Nodes { get; set; }
+
+    /// <summary>Where to connect, in order: the parsed <see cref="Nodes"/>, else <see cref="Host"/> and its port.</summary>
+    public IReadOnlyList<(string Host, int Port)> EffectiveNodes =>
+        string.IsNullOrWhiteSpace(Nodes) ? [(Host, EffectivePort)] : ParseNodes(Nodes, EffectivePort);
+
     /// <summary>Connect with TLS, verifying the broker's certificate against <see cref="TlsServerName"/>. An amqps:// URI turns it on.</summary>
     public bool UseTls { get; set; }
 
@@ -59,6 +71,7 @@ public sealed class RabbitMqOptions
             throw Invalid($"{Section}:Port must be between 1 and 65535, not {resolved.EffectivePort}");
         if (string.IsNullOrWhiteSpace(resolved.Host))
             throw Invalid($"{Section}:Host must not be empty");
+        _ = resolved.EffectiveNodes;
         return resolved;
     }
 
@@ -81,9 +94,29 @@ public sealed class RabbitMqOptions
             Password = credentials.Length > 1 ? System.Uri.UnescapeDataString(credentials[1]) : Password,
             UseTls = tls,
             TlsServerName = TlsServerName,
+            Nodes = Nodes,
             NodePriorities = NodePriorities,
             QueueType = QueueType,
         };
+    }
+
+    private static List<(string Host, int Port)> ParseNodes(string nodes, int defaultPort)
+    {
+        var parsed = new List<(string Host, int Port)>();
+        foreach (var node in nodes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = node.LastIndexOf(':');
+            var host = colon < 0 ? node : node[..colon];
+            var port = defaultPort;
+            if (colon >= 0 && (!int.TryParse(node[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port)
+                    || port is < 1 or > 65535))
+                throw Invalid($"{Section}:Nodes entry '{node}' must be host or host:port with a port between 1 and 65535");
+            if (host.Length == 0 || host.Contains('/', StringComparison.Ordinal) || host.Contains('@', StringComparison.Ordinal))
+                throw Invalid($"{Section}:Nodes entry '{node}' must be host or host:port (no scheme, user or path: those come from the other {Section} settings)");
+            parsed.Add((host, port));
+        }
+
+        return parsed.Count > 0 ? parsed : throw Invalid($"{Section}:Nodes must name at least one host when set");
     }
 
     // The scheme alone is safe to echo: it helps spot an http:// or a missing scheme without printing credentials.

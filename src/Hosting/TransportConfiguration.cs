@@ -41,6 +41,13 @@ public static class TransportConfiguration
             {
                 h.Username(rabbit.Username);
                 h.Password(rabbit.Password);
+                // A cluster: the client connects to the first node that answers and reconnects to another when it is lost.
+                if (!string.IsNullOrWhiteSpace(rabbit.Nodes))
+                    h.UseCluster(c =>
+                    {
+                        foreach (var (host, port) in rabbit.EffectiveNodes)
+                            c.Node($"{host}:{port}");
+                    });
                 if (rabbit.UseTls)
                 {
                     // Certificate errors are never allowed: a broker whose certificate does not match the name or

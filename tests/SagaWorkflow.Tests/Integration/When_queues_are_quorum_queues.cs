@@ -53,6 +53,21 @@ public sealed class When_queues_are_quorum_queues(ITestOutputHelper output)
         Assert.Contains("Queue node.noop was made a classic queue with priorities, not a quorum queue", executor.Output, StringComparison.Ordinal);
     }
 
+    [IntegrationTheory, Stores]
+    public async Task Processes_given_a_list_of_broker_nodes_connect_to_one_that_answers(Store store)
+    {
+        // The first node is a port nobody listens on: the connection goes on to the next one.
+        var broker = new Uri(Environment.GetEnvironmentVariable("SAGAWORKFLOW_TEST_RABBITMQ")!);
+        await using var cluster = await TestCluster.StartAsync(store, output, c => c
+            .Setting("RabbitMq__Nodes", $"127.0.0.1:1,{broker.Host}:{broker.Port}")
+            .Orchestrator().Executor("executor-1", "noop", concurrency: 2));
+
+        await Shapes.SubmitAllAsync(cluster.Environment, [Shapes.Chain(2, "noop")]);
+        await Shapes.WaitForFinishedAsync(cluster.Environment, 1, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(1, await cluster.Environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE current_state = 'Completed'"));
+    }
+
     private static async Task<Dictionary<string, string?>> QueueTypesAsync(IntegrationEnvironment environment) =>
         (await environment.Management.GetFromJsonAsync<JsonElement>($"api/queues/{Uri.EscapeDataString(environment.VirtualHost)}"))
             .EnumerateArray()

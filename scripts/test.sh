@@ -8,6 +8,8 @@
 #   scripts/test.sh                      everything
 #   scripts/test.sh --no-services        build and test only; integration tests skip themselves
 #   scripts/test.sh --services-only      start services, create a vhost and databases, print their env, leave them running
+#   scripts/test.sh --cluster            also a three-node RabbitMQ cluster (scripts/rabbit-cluster.sh) for the tests in
+#                                        Integration/Cluster, which skip themselves without it (CI runs with it: .ci/run)
 #   scripts/test.sh --filter Workflows   extra arguments go to `dotnet test`
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-services) no_services=1 ;;
     --services-only) services_only=1 ;;
+    --cluster) with_cluster=1 ;;
     *) test_args+=("$arg") ;;
   esac
 done
@@ -31,6 +34,8 @@ secret="$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 state_dir="${TMPDIR:-/tmp}/sagaworkflow-test"
 mkdir -p "$state_dir"
 started_rabbit=0
+started_cluster=0
+with_cluster=0
 started_postgres=0
 started_mariadb=0
 pg_version=""
@@ -214,6 +219,7 @@ cleanup() {
   if [ "$no_services" != 1 ]; then
     phase "cleaning up"
     remove_leftovers
+    if [ "$started_cluster" = 1 ]; then scripts/rabbit-cluster.sh stop >/dev/null 2>&1 || true; fi
     if [ "$started_rabbit" = 1 ]; then rabbitmqctl -q shutdown >/dev/null 2>&1 || rabbitmqctl -q stop >/dev/null 2>&1 || true; fi
     if [ "$started_postgres" = 1 ]; then pg_ctlcluster "$pg_version" main stop || true; fi
     if [ "$started_mariadb" = 1 ]; then mariadb_admin shutdown >/dev/null 2>&1 || true; fi
@@ -232,6 +238,15 @@ if [ "$no_services" != 1 ]; then
   echo "RabbitMQ $(rabbitmqctl -q version 2>/dev/null), $(as_postgres psql -X -At -p "$pg_port" -c 'SHOW server_version' 2>/dev/null | sed 's/^/PostgreSQL /'), $(mysql_admin 'SELECT VERSION()' 2>/dev/null | sed 's/^/MariaDB /')"
   remove_leftovers
   create_run_resources
+  if [ "$with_cluster" = 1 ]; then
+    # --cluster: three more broker nodes joined into one cluster, for the tests in Integration/Cluster (issue 18).
+    phase "starting the three-node RabbitMQ cluster"
+    rabbitmqctl -n sw-c1@localhost -q ping >/dev/null 2>&1 || started_cluster=1
+    scripts/rabbit-cluster.sh start
+    export SAGAWORKFLOW_TEST_RABBITMQ_CLUSTER="amqp://guest:guest@127.0.0.1:5701/sagaworkflow-cluster-$run_id"
+    export SAGAWORKFLOW_TEST_RABBITMQ_CLUSTER_MANAGEMENT="http://guest:guest@127.0.0.1:15701"
+    export SAGAWORKFLOW_TEST_RABBITMQ_CLUSTER_NODES="127.0.0.1:5701,127.0.0.1:5702,127.0.0.1:5703"
+  fi
   if [ "$services_only" = 1 ]; then
     # For development and benchmarks: leave everything running and print the environment to use it.
     trap - EXIT
@@ -239,6 +254,11 @@ if [ "$no_services" != 1 ]; then
     echo "export SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT='$SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT'"
     echo "export SAGAWORKFLOW_TEST_POSTGRES='$SAGAWORKFLOW_TEST_POSTGRES'"
     echo "export SAGAWORKFLOW_TEST_MYSQL='$SAGAWORKFLOW_TEST_MYSQL'"
+    if [ "$with_cluster" = 1 ]; then
+      echo "export SAGAWORKFLOW_TEST_RABBITMQ_CLUSTER='$SAGAWORKFLOW_TEST_RABBITMQ_CLUSTER'"
+      echo "export SAGAWORKFLOW_TEST_RABBITMQ_CLUSTER_MANAGEMENT='$SAGAWORKFLOW_TEST_RABBITMQ_CLUSTER_MANAGEMENT'"
+      echo "export SAGAWORKFLOW_TEST_RABBITMQ_CLUSTER_NODES='$SAGAWORKFLOW_TEST_RABBITMQ_CLUSTER_NODES'"
+    fi
     exit 0
   fi
 else

@@ -15,19 +15,29 @@ public sealed class IntegrationEnvironment : IAsyncDisposable
     private static readonly string? ManagementUri = Environment.GetEnvironmentVariable("SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT");
     private readonly TestDatabase _database;
 
-    private IntegrationEnvironment(Store store, string suffix)
+    private IntegrationEnvironment(Store store, string suffix, Broker broker)
     {
         Store = store;
         _database = TestDatabase.For(store, suffix);
-        var rabbit = new Uri(RabbitUri!);
+        var rabbit = new Uri(broker.Uri);
         VirtualHost = Uri.UnescapeDataString(rabbit.AbsolutePath[1..]) + "-" + suffix;
-        var management = new Uri(ManagementUri!);
+        BrokerNodes = broker.Nodes;
+        var management = new Uri(broker.Management);
         Management = new HttpClient { BaseAddress = new Uri($"{management.Scheme}://{management.Host}:{management.Port}/") };
         Management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo))));
         User = Uri.UnescapeDataString(management.UserInfo.Split(':')[0]);
         RabbitMqUri = $"{rabbit.Scheme}://{rabbit.UserInfo}@{rabbit.Host}:{rabbit.Port}/{Uri.EscapeDataString(VirtualHost)}";
     }
+
+    /// <summary>A broker for the slice's vhost: its AMQP URI (the path names the vhost prefix), management API, and cluster nodes.</summary>
+    public sealed record Broker(string Uri, string Management, string? Nodes = null);
+
+    /// <summary>The test broker scripts/test.sh started.</summary>
+    public static Broker TestBroker => new(RabbitUri!, ManagementUri!);
+
+    /// <summary>Set when the slice's broker is a cluster: its nodes, as <c>RabbitMq__Nodes</c> takes them.</summary>
+    public string? BrokerNodes { get; }
 
     public static bool Available => RabbitUri is not null && ManagementUri is not null
         && PostgresTestDatabase.RunConnection is not null && MySqlTestDatabase.RunConnection is not null;
@@ -51,7 +61,15 @@ public sealed class IntegrationEnvironment : IAsyncDisposable
     };
 
     /// <summary>Environment of an orchestrator or executor process in distributed mode on this slice.</summary>
-    public Dictionary<string, string> ProcessSettings() => new()
+    public Dictionary<string, string> ProcessSettings()
+    {
+        var settings = BaseProcessSettings();
+        if (BrokerNodes is not null)
+            settings["RabbitMq__Nodes"] = BrokerNodes;
+        return settings;
+    }
+
+    private Dictionary<string, string> BaseProcessSettings() => new()
     {
         ["Transport__Kind"] = "RabbitMq",
         ["RabbitMq__Uri"] = RabbitMqUri,
@@ -63,9 +81,9 @@ public sealed class IntegrationEnvironment : IAsyncDisposable
         ["Api__Urls"] = "http://127.0.0.1:0",
     };
 
-    public static async Task<IntegrationEnvironment> CreateAsync(Store store)
+    public static async Task<IntegrationEnvironment> CreateAsync(Store store, Broker? broker = null)
     {
-        var environment = new IntegrationEnvironment(store, Guid.NewGuid().ToString("N")[..8]);
+        var environment = new IntegrationEnvironment(store, Guid.NewGuid().ToString("N")[..8], broker ?? TestBroker);
         (await environment.Management.PutAsync($"api/vhosts/{Uri.EscapeDataString(environment.VirtualHost)}", null)).EnsureSuccessStatusCode();
         (await environment.Management.PutAsJsonAsync($"api/permissions/{Uri.EscapeDataString(environment.VirtualHost)}/{Uri.EscapeDataString(environment.User)}",
             new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();

@@ -40,9 +40,10 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The newest process of that name (a name can be started again after its process ended).</summary>
     public ServiceProcess this[string name] => _processes.Last(p => p.Name == name);
 
-    public static async Task<TestCluster> StartAsync(Store store, ITestOutputHelper output, Action<Plan>? plan = null)
+    public static async Task<TestCluster> StartAsync(Store store, ITestOutputHelper output, Action<Plan>? plan = null,
+        IntegrationEnvironment.Broker? broker = null)
     {
-        var cluster = new TestCluster(await IntegrationEnvironment.CreateAsync(store), output);
+        var cluster = new TestCluster(await IntegrationEnvironment.CreateAsync(store, broker), output);
         try
         {
             var steps = new Plan(cluster.Settings);

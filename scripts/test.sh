@@ -53,6 +53,8 @@ install_packages() {
   elif ! command -v mariadb >/dev/null 2>&1 && ! command -v mysql >/dev/null 2>&1; then
     missing+=(mariadb-client)
   fi
+  # promtool checks deploy/prometheus/alerts.yml (When_reading_the_prometheus_alert_rules); the server is not run.
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   [ ${#missing[@]} -eq 0 ] && return 0
   phase "installing ${missing[*]} from Debian packages"
   # Package scripts try to start services through init; we start them ourselves, bound to loopback.

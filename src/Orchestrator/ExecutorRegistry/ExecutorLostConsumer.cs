@@ -20,6 +20,8 @@ public sealed class ExecutorLostConsumer(WorkflowDbContextFactory dbContextFacto
     public async Task Consume(ConsumeContext<ExecutorLost> context)
     {
         var m = context.Message;
+        // Counted here, once per loss: the event is consumed by one orchestrator (a competing consumer queue).
+        Metrics.OperationsMetrics.ExecutorLost();
         await using var db = dbContextFactory.Create();
         var recorded = await db.Nodes.AsNoTracking()
             .Where(n => n.ExecutorId == m.ExecutorId && n.State == NodeStatus.Running)

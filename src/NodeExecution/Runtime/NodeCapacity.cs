@@ -24,6 +24,12 @@ public sealed class NodeCapacity(IOptions<ExecutorOptions> options, TimeProvider
     /// <summary>The highest value <see cref="Set"/> takes: the prefetch each queue was subscribed with.</summary>
     public int MaxConcurrency => options.Value.EffectiveMaxConcurrency;
 
+    /// <summary>Deliveries waiting for a slot, all queues together (more than 0 only while the limit is below the prefetch).</summary>
+    public int Waiting
+    {
+        get { lock (_lock) return _queues.Values.Sum(q => q.Waiting); }
+    }
+
     /// <summary>The limit of the queue a delivery came from (by its endpoint's input address), created on first use.</summary>
     public CapacityLimit For(Uri queue)
     {

@@ -79,4 +79,22 @@ public sealed class When_an_executor_capacity_changes
         Assert.Equal(0, limit.Waiting);
         Assert.Equal(1, limit.InUse);
     }
+
+    [Theory]
+    [InlineData(8, 4, "Executor:MaxConcurrency must be Executor:Concurrency (8) to 1000, not 4")]
+    [InlineData(8, 1001, "Executor:MaxConcurrency must be Executor:Concurrency (8) to 1000, not 1001")]
+    public void A_ceiling_below_the_concurrency_or_above_1000_stops_the_start_naming_the_key(int concurrency, int max, string expected)
+    {
+        var result = new ExecutorOptionsValidator([]).Validate(null, new ExecutorOptions { Concurrency = concurrency, MaxConcurrency = max });
+
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_ceiling_the_prefetch_stays_the_concurrency()
+    {
+        Assert.Equal(12, new ExecutorOptions { Concurrency = 12 }.EffectiveMaxConcurrency);
+        Assert.Equal(32, new ExecutorOptions { Concurrency = 12, MaxConcurrency = 32 }.EffectiveMaxConcurrency);
+    }
 }

@@ -20,8 +20,6 @@ public sealed class ExecutorLostConsumer(WorkflowDbContextFactory dbContextFacto
     public async Task Consume(ConsumeContext<ExecutorLost> context)
     {
         var m = context.Message;
-        // Counted here, once per loss: the event is consumed by one orchestrator (a competing consumer queue).
-        Metrics.OperationsMetrics.ExecutorLost();
         await using var db = dbContextFactory.Create();
         var recorded = await db.Nodes.AsNoTracking()
             .Where(n => n.ExecutorId == m.ExecutorId && n.State == NodeStatus.Running)
@@ -47,5 +45,9 @@ public sealed class ExecutorLostConsumer(WorkflowDbContextFactory dbContextFacto
                 Reason = m.Reason,
             }, context.CancellationToken);
         }
+
+        // Once per loss: one orchestrator consumes the event (a competing consumer queue), counted after its sends, so a
+        // delivery retried after a failed send is not counted twice.
+        Metrics.OperationsMetrics.ExecutorLost();
     }
 }

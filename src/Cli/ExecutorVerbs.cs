@@ -12,9 +12,10 @@ public static class ExecutorVerbs
         var executors = new Command("executors", "the executor registry: state, in-flight attempts, last heartbeat, capabilities");
         executors.SetAction(verbs.Run(async (s, _, ct) =>
         {
-            var table = Tables.Create("EXECUTOR", "STATE", "IN FLIGHT", "LAST HEARTBEAT (UTC)", "CAPABILITIES");
+            var table = Tables.Create("EXECUTOR", "STATE", "IN FLIGHT", "CONCURRENCY", "LAST HEARTBEAT (UTC)", "CAPABILITIES");
             foreach (var e in await s.Client.GetAsync<List<ExecutorView>>("/api/v1/executors", ct))
-                table.Row(e.Id, e.State, e.InFlight.ToString(System.Globalization.CultureInfo.InvariantCulture), Tables.Utc(e.LastHeartbeatAt), string.Join(",", e.Capabilities));
+                table.Row(e.Id, e.State, e.InFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    e.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), Tables.Utc(e.LastHeartbeatAt), string.Join(",", e.Capabilities));
             s.Screen.Write(table);
             return ExitCodes.Ok;
         }));

@@ -43,6 +43,9 @@ public sealed class When_changing_an_executor_capacity(ApiHost api) : IClassFixt
         Assert.True(exit == ExitCodes.Ok, $"exit {exit}: {errors}");
         Assert.Matches($@"^executor {System.Text.RegularExpressions.Regex.Escape(id)}: concurrency \d+ -> 5 per queue \(at most 8\); \d+ attempt\(s\) in flight", output);
         await RegistryShowsAsync(id, 5);
+        var (_, table, _) = await When_draining_from_the_cli.SagaflowAsync(api, "executors");
+        Assert.Contains("CONCURRENCY", table, StringComparison.Ordinal);
+        Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(id)}\s+Online\s+\d+\s+5\s", table);
     }
 
     [Theory]
@@ -96,6 +99,26 @@ public sealed class When_changing_an_executor_capacity(ApiHost api) : IClassFixt
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 
+    [Fact]
+    public async Task An_online_executor_that_does_not_answer_is_504_saying_the_change_is_uncertain()
+    {
+        // A registry row no process stands behind (as one frozen since its last heartbeat looks until it times out).
+        using (var scope = api.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WorkflowDbContext>();
+            db.Executors.Add(new ExecutorState
+            {
+                CorrelationId = ExecutorIdentity.CorrelationIdFor("silent-1"), ExecutorId = "silent-1", CurrentState = "Online", FirstSeenAt = DateTime.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        using var response = await api.Admin.PutAsJsonAsync("/api/v1/executors/silent-1/capacity", new { concurrency = 4 });
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Contains("did not answer the capacity change within 5 s", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private async Task RegistryShowsAsync(string id, int concurrency)
     {
         JsonElement row = default;
@@ -112,7 +135,9 @@ public sealed class When_changing_an_executor_capacity(ApiHost api) : IClassFixt
         await Integration.Eventually.WaitUntilAsync(async () =>
         {
             var executors = await api.Anonymous.GetFromJsonAsync<JsonElement>("/api/v1/executors");
-            online = executors.EnumerateArray().FirstOrDefault(e => e.GetProperty("state").GetString() == "Online");
+            // The in-process executor heartbeats; rows the tests write (gone-1, silent-1) never did.
+            online = executors.EnumerateArray().FirstOrDefault(e => e.GetProperty("state").GetString() == "Online"
+                && e.GetProperty("lastHeartbeatAt").ValueKind == JsonValueKind.String);
             return online.ValueKind == JsonValueKind.Object;
         }, TimeSpan.FromSeconds(30), () => Task.FromResult("no online executor"));
         return online.GetProperty("id").GetString()!;

@@ -45,7 +45,10 @@ public sealed class When_an_executor_capacity_changes_under_load(ITestOutputHelp
         Assert.Contains("concurrency 2 -> 6 per queue (at most 6)", raised, StringComparison.Ordinal);
         await HeldAsync(server, 6);
 
+        // Timed for docs/benchmarks.md (a figure, not an assertion): API -> broker -> executor -> answer.
+        var roundTrip = System.Diagnostics.Stopwatch.StartNew();
         var lowered = await PutCapacityAsync(orchestrator, 1);
+        output.WriteLine($"capacity change round trip: {roundTrip.Elapsed.TotalMilliseconds:F0} ms ({store})");
         Assert.Equal(6, lowered.GetProperty("inFlight").GetInt32());
         gate.SetResult();
         await Shapes.WaitForFinishedAsync(environment, 1, TimeSpan.FromMinutes(2));

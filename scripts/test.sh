@@ -60,6 +60,8 @@ install_packages() {
   fi
   # The dashboard's browser tests drive the system Chromium (Playwright cannot download its own browser here).
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # promtool checks deploy/prometheus/alerts.yml (When_reading_the_prometheus_alert_rules); the server is not run.
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   [ ${#missing[@]} -eq 0 ] && return 0
   phase "installing ${missing[*]} from Debian packages"
   # Package scripts try to start services through init; we start them ourselves, bound to loopback.

@@ -7,3 +7,9 @@ public sealed record ExecutorView(
 
 /// <summary>What <c>POST /api/v1/executors/{id}/drain</c> returns; <see cref="Deadline"/> is a TimeSpan text, or null for none.</summary>
 public sealed record DrainAnswer(string Id, string Status, string? Deadline);
+
+/// <summary>
+/// What <c>PUT /api/v1/executors/{id}/capacity</c> returns once the executor applied it: the new and previous value,
+/// its ceiling, what ran at that moment and when (the executor's clock).
+/// </summary>
+public sealed record CapacityAnswer(string Id, int Concurrency, int Previous, int MaxConcurrency, int InFlight, DateTime AppliedAt);

@@ -24,3 +24,6 @@ public static class RequestFields
     public static string[] Of<T>() =>
         [.. typeof(T).GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name))];
 }
+
+/// <summary><c>PUT /api/v1/executors/{id}/capacity</c>: attempts the executor runs at once per queue, 1-1000.</summary>
+public sealed record CapacityBody(int Concurrency);

@@ -4,7 +4,7 @@ using SagaWorkflow.CommandLine;
 
 namespace SagaWorkflow.Cli;
 
-/// <summary>Verbs on executors: list them, drain one.</summary>
+/// <summary>Verbs on executors: list them, drain one, change one's capacity.</summary>
 public static class ExecutorVerbs
 {
     public static IEnumerable<Command> Create(VerbAction verbs)
@@ -12,9 +12,10 @@ public static class ExecutorVerbs
         var executors = new Command("executors", "the executor registry: state, in-flight attempts, last heartbeat, capabilities");
         executors.SetAction(verbs.Run(async (s, _, ct) =>
         {
-            var table = Tables.Create("EXECUTOR", "STATE", "IN FLIGHT", "LAST HEARTBEAT (UTC)", "CAPABILITIES");
+            var table = Tables.Create("EXECUTOR", "STATE", "IN FLIGHT", "CONCURRENCY", "LAST HEARTBEAT (UTC)", "CAPABILITIES");
             foreach (var e in await s.Client.GetAsync<List<ExecutorView>>("/api/v1/executors", ct))
-                table.Row(e.Id, e.State, e.InFlight.ToString(System.Globalization.CultureInfo.InvariantCulture), Tables.Utc(e.LastHeartbeatAt), string.Join(",", e.Capabilities));
+                table.Row(e.Id, e.State, e.InFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    e.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), Tables.Utc(e.LastHeartbeatAt), string.Join(",", e.Capabilities));
             s.Screen.Write(table);
             return ExitCodes.Ok;
         }));
@@ -34,5 +35,23 @@ public static class ExecutorVerbs
             return p.GetValue(watch) ? await s.DrainWatcher.WatchAsync(executor, requestedBefore, ct) : ExitCodes.Ok;
         }, interrupted: "interrupted (the drain goes on; `sagaflow executors` shows how far it is)"));
         yield return drain;
+
+        var executor = new Command("executor", "operate one running executor");
+        var capacityId = new Argument<string>("executor-id");
+        var concurrency = new Argument<int>("concurrency") { Description = "attempts it runs at once per queue from now on, 1-1000 (up to its Executor:MaxConcurrency)" };
+        var capacity = new Command("capacity", "change how many attempts an executor runs at once, without a restart (a restart starts from its configuration)")
+        {
+            capacityId, concurrency,
+        };
+        capacity.SetAction(verbs.Run(async (s, p, ct) =>
+        {
+            var name = p.GetValue(capacityId)!;
+            var answer = await s.Client.PutAsync<CapacityAnswer>($"/api/v1/executors/{Uri.EscapeDataString(name)}/capacity", new CapacityBody(p.GetValue(concurrency)), ct);
+            s.Screen.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"executor {answer.Id}: concurrency {answer.Previous} -> {answer.Concurrency} per queue (at most {answer.MaxConcurrency}); {answer.InFlight} attempt(s) in flight"));
+            return ExitCodes.Ok;
+        }));
+        executor.Subcommands.Add(capacity);
+        yield return executor;
     }
 }

@@ -11,6 +11,8 @@ public sealed record ExecutorHeartbeat
     public Guid InstanceId { get; init; }
     public IReadOnlyList<string> Capabilities { get; init; } = [];
     public IReadOnlyList<string> Pools { get; init; } = [];
+
+    /// <summary>Attempts it runs at once per queue now: its configured value, or the last <see cref="SetExecutorCapacity"/> it applied.</summary>
     public int Concurrency { get; init; }
     public string Host { get; init; } = "";
     public string AgentVersion { get; init; } = "";

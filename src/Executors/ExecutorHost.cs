@@ -24,6 +24,7 @@ public static class ExecutorHost
     {
         ["--capabilities"] = $"{ExecutorOptions.Section}:CapabilityList",
         ["--concurrency"] = $"{ExecutorOptions.Section}:Concurrency",
+        ["--max-concurrency"] = $"{ExecutorOptions.Section}:MaxConcurrency",
         ["--executor-id"] = $"{ExecutorOptions.Section}:ExecutorId",
         ["--pools"] = $"{ExecutorOptions.Section}:PoolList",
         ["--heartbeat"] = $"{ExecutorOptions.Section}:HeartbeatInterval",
@@ -34,7 +35,8 @@ public static class ExecutorHost
     private static readonly Dictionary<string, string> Descriptions = new()
     {
         ["--capabilities"] = "queues to consume, comma-separated (http,delay); default every built-in",
-        ["--concurrency"] = "attempts run at once per queue (also the prefetch); default 8",
+        ["--concurrency"] = "attempts run at once per queue at start (sagaflow executor capacity changes it); default 8",
+        ["--max-concurrency"] = "highest concurrency a runtime change may set, and the prefetch per queue; default --concurrency",
         ["--executor-id"] = "id recorded in workflow_nodes.executor_id; default host-pid-random",
         ["--pools"] = "pools this executor belongs to, comma-separated (nodes may target a pool)",
         ["--heartbeat"] = "heartbeat interval (500ms, 1s, 00:00:01); default 1s",

@@ -20,6 +20,7 @@ public static class ExecutorRegistration
         services.AddSingleton<NodeEndpoints>();
         services.AddSingleton<ExecutorInstance>();
         services.AddSingleton<ExecutorDrain>();
+        services.AddSingleton<NodeCapacity>();
         services.AddSingleton<INodeExecutor, NoopExecutor>();
         services.AddSingleton<INodeExecutor, DelayExecutor>();
         services.AddSingleton<INodeExecutor, TransformExecutor>();
@@ -45,6 +46,7 @@ public static class ExecutorRegistration
         x.AddConsumer<ExecuteNodeConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<CancelNodeConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<DrainExecutorConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<SetExecutorCapacityConsumer>().ExcludeFromConfigureEndpoints();
     }
 
     /// <summary>One receive endpoint per configured capability, <c>node.&lt;capability&gt;</c>, consuming ExecuteNode.</summary>
@@ -55,6 +57,7 @@ public static class ExecutorRegistration
         {
             e.ConfigureConsumer<CancelNodeConsumer>(context);
             e.ConfigureConsumer<DrainExecutorConsumer>(context);
+            e.ConfigureConsumer<SetExecutorCapacityConsumer>(context);
         });
 
         var options = context.GetRequiredService<IOptions<ExecutorOptions>>().Value;
@@ -72,8 +75,9 @@ public static class ExecutorRegistration
             {
                 // Node commands are sent, never published: no exchange bindings for message types on these queues.
                 e.ConfigureConsumeTopology = false;
-                e.PrefetchCount = options.Concurrency;
-                e.ConcurrentMessageLimit = options.Concurrency;
+                // The ceiling, fixed while subscribed; NodeCapacity holds the runtime limit below it (ExecuteNodeConsumer).
+                e.PrefetchCount = options.EffectiveMaxConcurrency;
+                e.ConcurrentMessageLimit = options.EffectiveMaxConcurrency;
                 e.ConfigureConsumer<ExecuteNodeConsumer>(context);
                 e.ConnectReceiveEndpointObserver(endpoints);
             });

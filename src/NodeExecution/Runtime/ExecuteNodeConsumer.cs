@@ -16,6 +16,7 @@ public sealed class ExecuteNodeConsumer(
     IEnumerable<INodeExecutor> executors,
     RunningExecutions running,
     NodeResultDelivery delivery,
+    NodeCapacity capacity,
     IOptions<ExecutorOptions> options,
     TimeProvider time,
     ILogger<ExecuteNodeConsumer> logger) : IConsumer<ExecuteNode>
@@ -64,6 +65,39 @@ public sealed class ExecuteNodeConsumer(
             return;
         }
 
+        // The runtime concurrency limit of this queue (PUT /api/v1/executors/{id}/capacity); the transport's prefetch is its ceiling.
+        var limit = capacity.For(context.ReceiveContext.InputAddress);
+        if (await limit.AcquireAsync(context.CancellationToken) is not { } startedAt)
+        {
+            logger.LogWarning("Execution {ExecutionId} waited for a slot while the executor began draining; handed back unstarted", m.ExecutionId);
+            await context.Publish(new NodeFailed
+            {
+                WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId,
+                Error = $"handed back unstarted by draining executor {executorId}", Retryable = true, HandedOver = true, Timestamp = Now,
+            });
+            return;
+        }
+
+        try
+        {
+            await RunAsync(context, executor, executorId, startedAt);
+        }
+        finally
+        {
+            limit.Release();
+        }
+    }
+
+    private async Task RunAsync(ConsumeContext<ExecuteNode> context, INodeExecutor executor, string executorId, DateTime startedAt)
+    {
+        var m = context.Message;
+        // Cancelled (timed out, reassigned) while it waited for a slot.
+        if (running.WasCancelled(m.ExecutionId))
+        {
+            logger.LogWarning("Execution {ExecutionId} was superseded while it waited for a slot; not started", m.ExecutionId);
+            return;
+        }
+
         using var registration = running.TryStart(m.ExecutionId);
         if (registration is null)
         {
@@ -71,7 +105,6 @@ public sealed class ExecuteNodeConsumer(
             return;
         }
 
-        var startedAt = Now;
         var run = Run(executor, m, registration.Token);
         // A short attempt reports its start with its result (one saga transaction fewer); a longer one reports it
         // once it has run StartReportDelay, so the node shows running and its deadline is armed.

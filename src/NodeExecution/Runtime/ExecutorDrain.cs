@@ -14,6 +14,7 @@ namespace SagaWorkflow.NodeExecution.Runtime;
 public sealed class ExecutorDrain(
     NodeEndpoints endpoints,
     RunningExecutions running,
+    NodeCapacity capacity,
     IBus bus,
     ExecutorInstance instance,
     IOptions<ExecutorOptions> options,
@@ -65,6 +66,8 @@ public sealed class ExecutorDrain(
         var inFlight = running.Count;
         logger.Log(inFlight > 0 ? LogLevel.Warning : LogLevel.Information, "Draining executor {ExecutorId} ({Reason}): {Count} attempt(s) in flight, deadline {Deadline}",
             executorId, reason, inFlight, deadline?.ToString() ?? "none");
+        // Deliveries still waiting for a slot (capacity lowered below the prefetch) go back unstarted rather than start now.
+        capacity.Close();
         // Stopping the endpoints completes once their deliveries are done, so it is not awaited before the deadline logic.
         var stopped = endpoints.StopConsumingAsync(CancellationToken.None);
         var handedOver = 0;

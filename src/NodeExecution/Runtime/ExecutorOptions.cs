@@ -11,8 +11,18 @@ public sealed class ExecutorOptions
     /// <summary>Comma-separated alternative to <see cref="Capabilities"/> (<c>--capabilities http,delay</c>); both are merged.</summary>
     public string? CapabilityList { get; set; }
 
-    /// <summary>Attempts run at once per capability queue; also the prefetch, so long nodes do not hoard messages.</summary>
+    /// <summary>Attempts run at once per capability queue at start; <c>PUT /api/v1/executors/{id}/capacity</c> changes it while the process runs.</summary>
     public int Concurrency { get; set; } = 8;
+
+    /// <summary>
+    /// The highest concurrency a runtime change may set, and the prefetch of each node queue: a RabbitMQ consumer's
+    /// prefetch is fixed when it subscribes, so headroom for raising is reserved here. Unset: <see cref="Concurrency"/>
+    /// (prefetch = concurrency, so long nodes never hoard messages; capacity can then be lowered and raised back only).
+    /// </summary>
+    public int? MaxConcurrency { get; set; }
+
+    /// <summary><see cref="MaxConcurrency"/>, or <see cref="Concurrency"/> when unset.</summary>
+    public int EffectiveMaxConcurrency => MaxConcurrency ?? Concurrency;
 
     /// <summary>This process's id on NodeStarted / NodeCompleted and in <c>workflow_nodes.executor_id</c>. Default: host-pid-random.</summary>
     public string ExecutorId { get; set; } = DefaultExecutorId;

@@ -10,6 +10,8 @@ public sealed class ExecutorOptionsValidator(IEnumerable<INodeExecutor> executor
         var failures = new List<string>();
         if (options.Concurrency is < 1 or > 1000)
             failures.Add($"{ExecutorOptions.Section}:Concurrency must be 1-1000, not {options.Concurrency}");
+        if (options.MaxConcurrency is { } max && (max > 1000 || max < options.Concurrency))
+            failures.Add($"{ExecutorOptions.Section}:MaxConcurrency must be {ExecutorOptions.Section}:Concurrency ({options.Concurrency}) to 1000, not {max}");
         if (string.IsNullOrWhiteSpace(options.ExecutorId))
             failures.Add($"{ExecutorOptions.Section}:ExecutorId must not be empty");
         if (options.StartReportDelay < TimeSpan.Zero || options.StartReportDelay > TimeSpan.FromSeconds(5))

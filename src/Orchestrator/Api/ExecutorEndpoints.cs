@@ -11,7 +11,7 @@ using SagaWorkflow.Persistence;
 
 namespace SagaWorkflow.Orchestrator.Api;
 
-/// <summary><c>/api/v1/executors</c>: the registry as the orchestrators see it, and drain.</summary>
+/// <summary><c>/api/v1/executors</c>: the registry as the orchestrators see it, drain, and capacity.</summary>
 public static class ExecutorEndpoints
 {
     public static RouteGroupBuilder MapExecutorEndpoints(this RouteGroupBuilder api)
@@ -19,6 +19,7 @@ public static class ExecutorEndpoints
         var executors = api.MapGroup("/executors");
         executors.MapGet("", ListAsync).AddEndpointFilter(new ApiKeyRequirement(mutating: false));
         executors.MapPost("/{id}/drain", DrainAsync).AddEndpointFilter(new ApiKeyRequirement(mutating: true));
+        executors.MapPut("/{id}/capacity", ExecutorCapacityEndpoint.SetAsync).AddEndpointFilter(new ApiKeyRequirement(mutating: true));
         return api;
     }
 

@@ -45,5 +45,9 @@ public sealed class ExecutorLostConsumer(WorkflowDbContextFactory dbContextFacto
                 Reason = m.Reason,
             }, context.CancellationToken);
         }
+
+        // Once per loss: one orchestrator consumes the event (a competing consumer queue), counted after its sends, so a
+        // delivery retried after a failed send is not counted twice.
+        Metrics.OperationsMetrics.ExecutorLost();
     }
 }

@@ -27,16 +27,25 @@ public static class DatabaseRetry
                 if (!DatabaseFailures.IsOutage(e))
                     return false;
                 DatabaseOutages.Seen(TimeProvider.System);
+                Metrics.OperationsMetrics.StoreError(unavailable: true);
                 return true;
             });
             r.Exponential(OutageTries, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(250));
         });
         endpoint.UseMessageRetry(r =>
         {
-            r.Handle<DbUpdateException>(e => !DatabaseFailures.IsOutage(e));
-            r.Handle<DbException>(e => !DatabaseFailures.IsOutage(e));
+            r.Handle<DbUpdateException>(e => Failed(e));
+            r.Handle<DbException>(e => Failed(e));
             r.Exponential(10, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50));
         });
+    }
+
+    private static bool Failed(Exception e)
+    {
+        if (DatabaseFailures.IsOutage(e))
+            return false;
+        Metrics.OperationsMetrics.StoreError(unavailable: false);
+        return true;
     }
 
     // 250 ms, 500 ms, ... up to 5 s, then 5 s each: 28 tries add up to about two minutes.

@@ -62,6 +62,8 @@ public static class OrchestratorHosting
                 .Repository(r => r.UseExecutorRepository());
             x.AddConsumer<ExecutorLostConsumer, ExecutorLostConsumerDefinition>();
             x.AddConsumer<SubmitWorkflowConsumer>().ExcludeFromConfigureEndpoints();
+            // Published to every executor's control queue; the one named answers (PUT /api/v1/executors/{id}/capacity).
+            x.AddRequestClient<SetExecutorCapacity>(RequestTimeout.After(s: 5));
             x.AddWorkflowSchedulerConsumers();
             if (local)
                 x.AddNodeExecutorConsumers();

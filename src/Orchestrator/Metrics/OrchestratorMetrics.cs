@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using SagaWorkflow.Hosting;
@@ -32,9 +33,13 @@ public static class OrchestratorMetrics
     public static IEndpointRouteBuilder MapOrchestratorMetrics(this IEndpointRouteBuilder app)
     {
         var gauges = app.ServiceProvider.GetRequiredService<StateGauges>();
+        var health = app.ServiceProvider.GetRequiredService<HealthCheckService>();
         var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OrchestratorMetrics));
         app.MapWorkflowMetrics(async context =>
         {
+            // The same checks as /ready, so an alert on sagaworkflow_ready sees what a readiness probe sees.
+            var readiness = await health.CheckHealthAsync(c => c.Tags.Contains(HealthDefaults.ReadinessTag), context.RequestAborted);
+            gauges.SetReady(readiness.Status == HealthStatus.Healthy);
             try
             {
                 await gauges.RefreshAsync(context.RequestAborted);

@@ -7,7 +7,8 @@ namespace SagaWorkflow.Orchestrator.Metrics;
 
 /// <summary>
 /// Gauges of what is true right now, read from the database at scrape time (so every orchestrator reports the same,
-/// whole-deployment figures): nodes in flight and executors online, by capability.
+/// whole-deployment figures): nodes in flight and executors online, by capability; and whether this process is ready
+/// (its <c>/ready</c> checks, run before each scrape).
 /// </summary>
 public sealed class StateGauges : IDisposable
 {
@@ -16,6 +17,7 @@ public sealed class StateGauges : IDisposable
 
     private readonly WorkflowDbContextFactory _databases;
     private volatile Snapshot _snapshot = new([], []);
+    private volatile int _ready;
 
     public StateGauges(WorkflowDbContextFactory databases)
     {
@@ -25,6 +27,8 @@ public sealed class StateGauges : IDisposable
             "Nodes dispatched or running (whole deployment), by capability");
         Meter.CreateObservableGauge("sagaworkflow.executors.online", () => Measure(_snapshot.Online), "{executor}",
             "Executors online (not draining, lost or stopped) that offer a capability, by capability");
+        Meter.CreateObservableGauge("sagaworkflow.ready", () => _ready, "{process}",
+            "1 while this orchestrator's readiness checks (/ready: broker, database, scheduler) pass, else 0");
     }
 
     public Meter Meter { get; }
@@ -45,6 +49,9 @@ public sealed class StateGauges : IDisposable
             inFlight.TryAdd(capability, 0);
         _snapshot = new Snapshot(inFlight, online);
     }
+
+    /// <summary>The outcome of the readiness checks, taken before each scrape.</summary>
+    public void SetReady(bool ready) => _ready = ready ? 1 : 0;
 
     public void Dispose() => Meter.Dispose();
 

@@ -29,6 +29,7 @@ public sealed class CronMisfireListener(WorkflowDbContextFactory dbContextFactor
             recorded++;
         }
 
+        Metrics.OperationsMetrics.CronMisfired(trigger.Key.Name, recorded);
         logger.LogWarning("Schedule {ScheduleId} missed {Count} fire time(s)", trigger.Key.Name, recorded);
     }
 

@@ -1,25 +1,10 @@
 using System.Text.RegularExpressions;
-using SagaWorkflow.Hosting;
-using SagaWorkflow.NodeExecution.Runtime;
-using SagaWorkflow.Orchestrator.Api;
-using SagaWorkflow.Orchestrator.Recovery;
-using SagaWorkflow.Persistence;
 
 namespace SagaWorkflow.Tests.Deployment;
 
 /// <summary>No Docker engine runs here, so docker-compose.yml is checked against the code (and for secrets and exposure) instead of run.</summary>
 public sealed partial class When_reading_docker_compose
 {
-    private static readonly Dictionary<string, Type> OptionSections = new()
-    {
-        [TransportOptions.Section] = typeof(TransportOptions),
-        [RabbitMqOptions.Section] = typeof(RabbitMqOptions),
-        [PersistenceOptions.Section] = typeof(PersistenceOptions),
-        [ExecutorOptions.Section] = typeof(ExecutorOptions),
-        [OrchestratorOptions.Section] = typeof(OrchestratorOptions),
-        [ApiOptions.Section] = typeof(ApiOptions),
-    };
-
     private static readonly string Compose = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docker-compose.yml"));
 
     [Fact]
@@ -29,11 +14,7 @@ public sealed partial class When_reading_docker_compose
 
         Assert.NotEmpty(keys);
         foreach (var key in keys)
-        {
-            var parts = key.Split("__");
-            Assert.True(OptionSections.TryGetValue(parts[0], out var options), $"{key}: no options section '{parts[0]}'");
-            Assert.True(options.GetProperty(parts[1]) is not null, $"{key}: {options.Name} has no property '{parts[1]}'");
-        }
+            BoundConfigurationKeys.AssertBound(key);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using SagaWorkflow.Hosting;
 using SagaWorkflow.NodeExecution;
 using SagaWorkflow.Orchestrator.ExecutorRegistry;
 using SagaWorkflow.Orchestrator.Recovery;
+using SagaWorkflow.Orchestrator.Retention;
 using SagaWorkflow.Orchestrator.Scheduling;
 using SagaWorkflow.Orchestrator.Workflows;
 using SagaWorkflow.Persistence;
@@ -51,6 +52,7 @@ public static class OrchestratorHosting
         services.AddTransactionalOutbox();
         services.AddWorkflowScheduling(builder.Configuration);
         services.AddWorkflowSchedulerShutdown();
+        services.AddWorkflowRetention();
         if (local)
             services.AddNodeExecutors();
 

@@ -8,7 +8,7 @@ namespace SagaWorkflow.Orchestrator.Retention;
 /// Deletes finished workflows that finished before a cutoff, with their <c>workflow_nodes</c>, <c>node_attempts</c> and
 /// <c>schedule_fires</c> rows, a bounded batch per transaction (oldest first), so the purge never holds many locks or one
 /// lock for long while sagas and the API go on. A running or paused workflow is never touched: only the states a run ends
-/// in are taken, and each batch re-checks them under the row lock (a failed run retried meanwhile is Running again).
+/// in are taken, and each batch checks them under its lock (a failed run retried meanwhile is Running again).
 /// <c>outbox_messages</c> are left alone: they are messages still to deliver, not a run's history, and a run that finished
 /// long ago has none.
 /// </summary>
@@ -52,35 +52,67 @@ public sealed class WorkflowPurge(WorkflowDbContextFactory dbContextFactory, Tim
     public async Task<(PurgeCounts Purged, bool More)> PurgeBatchAsync(PurgeFilter filter, int batchSize, CancellationToken cancellationToken)
     {
         await using var db = dbContextFactory.Create();
-        // Picked outside the transaction: the read of the index is the long part, and holds nothing.
-        var picked = await Purgeable(db, filter).OrderBy(w => w.FinishedAt).Take(batchSize).Select(w => w.CorrelationId)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var (purged, more) = dbContextFactory.Provider == DatabaseProvider.Sqlite
+            ? await OneWriterBatchAsync(db, filter, batchSize, cancellationToken).ConfigureAwait(false)
+            : await LockingBatchAsync(db, filter, batchSize, cancellationToken).ConfigureAwait(false);
+        RetentionMetrics.Purged(purged);
+        return (purged, more);
+    }
+
+    /// <summary>
+    /// SQLite: the transaction (<c>BEGIN IMMEDIATE</c>) holds the store's one write lock, so what it picks cannot change
+    /// before it deletes; nothing more to lock.
+    /// </summary>
+    private static async Task<(PurgeCounts, bool)> OneWriterBatchAsync(WorkflowDbContext db, PurgeFilter filter, int batchSize,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var ids = await PickAsync(db, filter, batchSize, cancellationToken).ConfigureAwait(false);
+        if (ids.Count == 0)
+            return (PurgeCounts.None, false);
+        var purged = await DeleteAsync(db, ids, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (purged, ids.Count == batchSize);
+    }
+
+    /// <summary>MySQL, PostgreSQL: picked outside the transaction (the index read holds nothing), then locked and re-checked.</summary>
+    private static async Task<(PurgeCounts, bool)> LockingBatchAsync(WorkflowDbContext db, PurgeFilter filter, int batchSize,
+        CancellationToken cancellationToken)
+    {
+        var picked = await PickAsync(db, filter, batchSize, cancellationToken).ConfigureAwait(false);
         if (picked.Count == 0)
             return (PurgeCounts.None, false);
         var more = picked.Count == batchSize;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // Lock the rows before touching their children: the version bump takes each row lock (MySQL, PostgreSQL) and
-        // re-checks the state on the row as committed, so a run that a retry re-opened after the pick is skipped, and a
-        // saga step that wants the row waits for this commit and then finds it gone. SQLite has one writer anyway.
-        await Purgeable(db, filter).Where(w => EF.Constant(picked).Contains(w.CorrelationId))
+        // Lock the rows before touching their children: the version bump takes each row lock and re-checks the state on
+        // the row as committed, so a run that a retry re-opened after the pick is skipped, and a saga step that wants the
+        // row waits for this commit and then finds it gone.
+        var locked = await Purgeable(db, filter).Where(w => EF.Constant(picked).Contains(w.CorrelationId))
             .ExecuteUpdateAsync(s => s.SetProperty(w => w.Version, w => w.Version + 1), cancellationToken).ConfigureAwait(false);
-        // finished_at only ever moves to now or to null, so what matches now is exactly what the update locked.
-        var ids = await Purgeable(db, filter).Where(w => EF.Constant(picked).Contains(w.CorrelationId)).Select(w => w.CorrelationId)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        // Fewer than picked: find which (finished_at only ever moves to now or to null, so what matches now is what was locked).
+        var ids = locked == picked.Count ? picked
+            : await Purgeable(db, filter).Where(w => EF.Constant(picked).Contains(w.CorrelationId)).Select(w => w.CorrelationId)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
         if (ids.Count == 0)
             return (PurgeCounts.None, more);
+        var purged = await DeleteAsync(db, ids, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (purged, more);
+    }
 
+    private static Task<List<Guid>> PickAsync(WorkflowDbContext db, PurgeFilter filter, int batchSize, CancellationToken cancellationToken) =>
+        Purgeable(db, filter).OrderBy(w => w.FinishedAt).Take(batchSize).Select(w => w.CorrelationId).ToListAsync(cancellationToken);
+
+    /// <summary>Children before their workflow rows, all in the caller's transaction.</summary>
+    private static async Task<PurgeCounts> DeleteAsync(WorkflowDbContext db, List<Guid> ids, CancellationToken cancellationToken)
+    {
         var attempts = await db.NodeAttempts.Where(a => EF.Constant(ids).Contains(a.WorkflowId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         var nodes = await db.Nodes.Where(n => EF.Constant(ids).Contains(n.WorkflowId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         var fires = await db.ScheduleFires.Where(f => f.WorkflowId != null && EF.Constant(ids).Contains(f.WorkflowId.Value))
             .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         var workflows = await db.Workflows.Where(w => EF.Constant(ids).Contains(w.CorrelationId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-
-        var purged = new PurgeCounts(workflows, nodes, attempts, fires);
-        RetentionMetrics.Purged(purged);
-        return (purged, more);
+        return new PurgeCounts(workflows, nodes, attempts, fires);
     }
 
     /// <summary>What a purge with <paramref name="filter"/> would delete now, counted without deleting (a dry run).</summary>

@@ -39,8 +39,8 @@ public static class RetentionSeed
             "INSERT INTO workflow_instances (correlation_id, current_state, definition_name, definition_version, definition_json, triggered_by, " +
             "created_at, updated_at, finished_at, version) " +
             $"SELECT {id}, CASE n % 3 WHEN 0 THEN 'Completed' WHEN 1 THEN 'Failed' ELSE 'Cancelled' END, '{BulkDefinition}', 1, " +
-            $"'{{\"name\":\"{BulkDefinition}\",\"nodes\":[{{\"id\":\"a\",\"capability\":\"noop\"}}]}}', 'api', {at}, {at}, {at}, 1 " +
-            $"FROM {numbers} WHERE n <= {count}");
+            $"{{0}}, 'api', {at}, {at}, {at}, 1 FROM {numbers} WHERE n <= {count}",
+            [$$"""{"name":"{{BulkDefinition}}","nodes":[{"id":"a","capability":"noop"}]}"""]);
         await db.Database.ExecuteSqlRawAsync(
             "INSERT INTO workflow_nodes (workflow_id, node_id, ordinal, capability, state, attempt, max_attempts, depends_on_json, " +
             "on_executor_lost, failovers, dispatched_at, started_at, finished_at) " +

@@ -82,23 +82,30 @@ public sealed class WorkflowPurge(WorkflowDbContextFactory dbContextFactory, Tim
         var picked = await PickAsync(db, filter, batchSize, cancellationToken).ConfigureAwait(false);
         if (picked.Count == 0)
             return (PurgeCounts.None, false);
-        var more = picked.Count == batchSize;
+        return (await DeleteIfStillPurgeableAsync(db, filter, picked, cancellationToken).ConfigureAwait(false), picked.Count == batchSize);
+    }
 
+    /// <summary>
+    /// In one transaction, deletes those of <paramref name="picked"/> that <paramref name="filter"/> still takes, with their
+    /// rows. The rows are locked before their children are touched: the version bump takes each row lock and re-checks
+    /// the state on the row as committed, so a run that a retry re-opened after the pick keeps everything, and a saga step
+    /// that wants a row waits for this commit and then finds it gone.
+    /// </summary>
+    public static async Task<PurgeCounts> DeleteIfStillPurgeableAsync(WorkflowDbContext db, PurgeFilter filter, IReadOnlyList<Guid> picked,
+        CancellationToken cancellationToken)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // Lock the rows before touching their children: the version bump takes each row lock and re-checks the state on
-        // the row as committed, so a run that a retry re-opened after the pick is skipped, and a saga step that wants the
-        // row waits for this commit and then finds it gone.
         var locked = await Purgeable(db, filter).Where(w => EF.Constant(picked).Contains(w.CorrelationId))
             .ExecuteUpdateAsync(s => s.SetProperty(w => w.Version, w => w.Version + 1), cancellationToken).ConfigureAwait(false);
         // Fewer than picked: find which (finished_at only ever moves to now or to null, so what matches now is what was locked).
-        var ids = locked == picked.Count ? picked
+        var ids = locked == picked.Count ? picked.ToList()
             : await Purgeable(db, filter).Where(w => EF.Constant(picked).Contains(w.CorrelationId)).Select(w => w.CorrelationId)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
         if (ids.Count == 0)
-            return (PurgeCounts.None, more);
+            return PurgeCounts.None;
         var purged = await DeleteAsync(db, ids, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return (purged, more);
+        return purged;
     }
 
     private static Task<List<Guid>> PickAsync(WorkflowDbContext db, PurgeFilter filter, int batchSize, CancellationToken cancellationToken) =>

@@ -68,4 +68,32 @@ public sealed class When_purging_finished_workflows
         Assert.Equal(countedFailed, result.Purged);
         Assert.Equal([completed], (await RetentionSeed.RemainingAsync(factory)).Workflows);
     }
+
+    [Theory, Providers]
+    public async Task A_run_retried_after_it_was_picked_keeps_its_rows_and_the_rest_of_the_batch_goes(DatabaseProvider provider)
+    {
+        await using var database = await ScratchDatabase.CreateAsync(provider);
+        var factory = database.Factory;
+        var failed = await RetentionSeed.OneAsync(factory, "Failed", Old, Old);
+        var completed = await RetentionSeed.OneAsync(factory, "Completed", Old, Old);
+        var filter = new PurgeFilter(Now.AddDays(-30));
+        // What a retry does to the row between the purge's pick and its lock: running again, no finish time.
+        await using (var db = factory.Create())
+        {
+            var row = await db.Workflows.FindAsync(failed);
+            row!.CurrentState = "Running";
+            row.FinishedAt = null;
+            await db.SaveChangesAsync();
+        }
+
+        PurgeCounts purged;
+        await using (var db = factory.Create())
+            purged = await WorkflowPurge.DeleteIfStillPurgeableAsync(db, filter, [failed, completed], CancellationToken.None);
+
+        Assert.Equal(new PurgeCounts(1, 2, 2, 0), purged);
+        var left = await RetentionSeed.RemainingAsync(factory);
+        Assert.Equal([failed], left.Workflows);
+        Assert.Equal([failed], left.NodesOf);
+        Assert.Equal([failed], left.AttemptsOf);
+    }
 }

@@ -17,8 +17,8 @@ public static class RetentionSeed
     public static Guid BulkId(int n) => Guid.Parse($"00000000-0000-0000-0000-{n:D12}");
 
     /// <summary>
-    /// <paramref name="count"/> (at most 100,000) finished workflows that ended at <paramref name="finishedAt"/> (Completed,
-    /// Failed, Cancelled in turn), each with one node and one attempt.
+    /// <paramref name="count"/> (at most 100,000) finished workflows that ended one second apart up to <paramref name="finishedAt"/>
+    /// (Completed, Failed, Cancelled in turn), each with one node and one attempt.
     /// </summary>
     public static async Task BulkFinishedAsync(WorkflowDbContext db, DatabaseProvider provider, int count, DateTime finishedAt)
     {
@@ -34,7 +34,14 @@ public static class RetentionSeed
             DatabaseProvider.Postgres => $"CAST({prefix} || lpad(CAST(n AS text), 12, '0') AS uuid)",
             _ => $"{prefix} || substr('000000000000' || n, -12)",
         };
-        var at = provider == DatabaseProvider.Postgres ? $"'{finishedAt:yyyy-MM-dd HH:mm:ss}+00'" : $"'{finishedAt:yyyy-MM-dd HH:mm:ss}'";
+        // One second apart (a day and a bit for 100,000), as real runs are: equal times would make every list query sort them all.
+        var start = finishedAt.AddSeconds(-count).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var at = provider switch
+        {
+            DatabaseProvider.MySql => $"TIMESTAMPADD(SECOND, n, '{start}')",
+            DatabaseProvider.Postgres => $"(TIMESTAMPTZ '{start}+00' + n * INTERVAL '1 second')",
+            _ => $"strftime('%Y-%m-%d %H:%M:%S', '{start}', '+' || n || ' seconds')",
+        };
         await db.Database.ExecuteSqlRawAsync(
             "INSERT INTO workflow_instances (correlation_id, current_state, definition_name, definition_version, definition_json, triggered_by, " +
             "created_at, updated_at, finished_at, version) " +

@@ -41,10 +41,13 @@ public static class MaintenanceEndpoints
                 RequestFields.Of<PurgeBody>()));
             if (!root.TryGetProperty("olderThan", out var age) || age.ValueKind == JsonValueKind.Null)
                 problems.Add(new RequestProblem("olderThan", "'olderThan' is required: purge workflows that finished longer ago than this, e.g. \"30d\"."));
-            else if (age.ValueKind == JsonValueKind.String && FlexibleTimeSpanConverter.TryParse(age.GetString()!.Trim(), out var parsed) && parsed > TimeSpan.Zero)
-                olderThan = parsed;
+            else if (age.ValueKind != JsonValueKind.String || !FlexibleTimeSpanConverter.TryParse(age.GetString()!.Trim(), out var parsed))
+                problems.Add(new RequestProblem("olderThan", $"'olderThan' must be a duration such as \"7d\", \"12h\" or \"90m\"; got {age.GetRawText()}."));
+            else if (parsed < RetentionOptionsValidator.MinimumAge)
+                problems.Add(new RequestProblem("olderThan",
+                    $"'olderThan' must be at least 1h (a run that finished minutes ago may still be looked at; \"7m\" is seven minutes); got {age.GetRawText()}."));
             else
-                problems.Add(new RequestProblem("olderThan", $"'olderThan' must be a positive duration such as \"7d\", \"12h\" or \"90m\"; got {age.GetRawText()}."));
+                olderThan = parsed;
 
             if (RequestJson.OptionalString(root, "state", problems) is { } named)
             {

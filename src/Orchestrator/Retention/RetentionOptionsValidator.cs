@@ -7,10 +7,16 @@ public sealed class RetentionOptionsValidator : IValidateOptions<RetentionOption
 {
     public const int MaxBatchSize = 10_000;
 
+    /// <summary>
+    /// The youngest age retention deletes at, for the job and the purge endpoint alike: a run that finished minutes ago may
+    /// still be looked at, and "7m" typed for "7d" must not empty the history.
+    /// </summary>
+    public static readonly TimeSpan MinimumAge = TimeSpan.FromHours(1);
+
     public ValidateOptionsResult Validate(string? name, RetentionOptions options)
     {
         var failures = new List<string>(options.Unreadable);
-        if (options.OlderThan < TimeSpan.FromHours(1))
+        if (options.OlderThan < MinimumAge)
             failures.Add($"{RetentionOptions.Section}:OlderThan must be at least 1h (a younger finished run may still be looked at), not {options.OlderThan}");
         if (options.Interval < TimeSpan.FromMinutes(1))
             failures.Add($"{RetentionOptions.Section}:Interval must be at least 1m, not {options.Interval}");

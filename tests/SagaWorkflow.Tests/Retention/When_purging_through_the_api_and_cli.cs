@@ -54,6 +54,15 @@ public sealed class When_purging_through_the_api_and_cli(When_purging_through_th
     }
 
     [Fact]
+    public async Task An_age_under_an_hour_is_refused_so_minutes_typed_for_days_delete_nothing()
+    {
+        var (exit, _, errors) = await host.Api.SagaflowAsync("purge", "--older-than", "7m");
+
+        Assert.Equal(ExitCodes.Refused, exit);
+        Assert.Contains("'olderThan' must be at least 1h", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_endpoint_lists_every_problem_of_a_body_and_needs_an_admin_key()
     {
         using var bad = await host.Api.Admin.PostAsJsonAsync("/api/v1/maintenance/purge", new { olderThan = "soon", dryRun = "yes", before = 1 });

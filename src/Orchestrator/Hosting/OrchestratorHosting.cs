@@ -52,7 +52,6 @@ public static class OrchestratorHosting
         services.AddTransactionalOutbox();
         services.AddWorkflowScheduling(builder.Configuration);
         services.AddWorkflowSchedulerShutdown();
-        services.AddWorkflowRetention();
         if (local)
             services.AddNodeExecutors();
 
@@ -84,6 +83,9 @@ public static class OrchestratorHosting
             });
         });
         services.AddWorkflowSchedulerHost();
+        // After the scheduler host: hosted services start in order, so the scheduler exists before retention asks for it
+        // (the first call creates it, and two first calls at once could both try).
+        services.AddWorkflowRetention();
         if (local)
             services.AddExecutorPresence();
         // serve and run alike: Hosting:ReadyFile exists while the readiness checks pass.

@@ -83,8 +83,8 @@ public static class OrchestratorHosting
             });
         });
         services.AddWorkflowSchedulerHost();
-        // After the scheduler host: hosted services start in order, so the scheduler exists before retention asks for it
-        // (the first call creates it, and two first calls at once could both try).
+        // After the scheduler host, whose readiness it waits for: hosted services start in order, so the scheduler exists
+        // before retention asks for it (the first call creates it, and two first calls at once could both try).
         services.AddWorkflowRetention();
         if (local)
             services.AddExecutorPresence();

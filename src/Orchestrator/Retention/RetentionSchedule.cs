@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
+using SagaWorkflow.Orchestrator.Scheduling;
 
 namespace SagaWorkflow.Orchestrator.Retention;
 
@@ -11,14 +12,17 @@ namespace SagaWorkflow.Orchestrator.Retention;
 /// at that interval is kept, so restarts do not push the next run back. Every orchestrator of a cluster should carry the
 /// same settings; the last one started wins.
 /// </summary>
-public sealed class RetentionSchedule(ISchedulerFactory schedulers, IOptions<RetentionOptions> options, TimeProvider time,
+public sealed class RetentionSchedule(ISchedulerFactory schedulers, BusReadiness bus, IOptions<RetentionOptions> options, TimeProvider time,
     ILogger<RetentionSchedule> logger) : BackgroundService
 {
     private static readonly TriggerKey TriggerKey = new(RetentionJob.Key.Name, RetentionJob.Key.Group);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // In the background and until it works: the store may be unreachable right at start, and that must not stop the host.
+        // Once the bus is ready (the scheduler starts then), so the start of the orchestrator, and the scheduler's own look at
+        // what it missed meanwhile, do not wait on this. In the background and until it works: the store may be unreachable
+        // right at start, and that must not stop the host.
+        await bus.Ready.WaitAsync(stoppingToken);
         while (true)
         {
             try

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Quartz;
 using SagaWorkflow.Orchestrator.Retention;
+using SagaWorkflow.Orchestrator.Scheduling;
 using SagaWorkflow.Persistence;
 using SagaWorkflow.Tests.Integration;
 using SagaWorkflow.Tests.Persistence;
@@ -46,7 +47,7 @@ public sealed class When_the_retention_job_is_enabled
             Assert.Matches(Purged(table), metrics);
 
         // What the next orchestrator started with Retention:Enabled false does to the stored schedule.
-        var disabled = new RetentionSchedule(host.Services.GetRequiredService<ISchedulerFactory>(), Options.Create(new RetentionOptions()),
+        var disabled = new RetentionSchedule(host.Services.GetRequiredService<ISchedulerFactory>(), new BusReadiness(), Options.Create(new RetentionOptions()),
             TimeProvider.System, NullLogger<RetentionSchedule>.Instance);
         await disabled.ApplyAsync(scheduler, CancellationToken.None);
         Assert.False(await scheduler.Exists(RetentionJob.Key));

@@ -28,7 +28,7 @@ public static class SagaflowCommand
         {
             api, key,
         };
-        foreach (var command in WorkflowVerbs.Create(verbs).Concat(CatalogVerbs.Create(verbs)).Concat(ExecutorVerbs.Create(verbs)))
+        foreach (var command in WorkflowVerbs.Create(verbs).Concat(CatalogVerbs.Create(verbs)).Concat(ExecutorVerbs.Create(verbs)).Concat(MaintenanceVerbs.Create(verbs)))
             root.Subcommands.Add(command);
         return root;
     }

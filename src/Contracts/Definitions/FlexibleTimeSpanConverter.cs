@@ -6,7 +6,7 @@ namespace SagaWorkflow.Contracts.Definitions;
 
 /// <summary>
 /// Reads durations as <c>"00:00:30"</c> (TimeSpan's constant format) or the short forms people type:
-/// <c>"500ms"</c>, <c>"30s"</c>, <c>"5m"</c>, <c>"1h"</c>. Writes the constant format.
+/// <c>"500ms"</c>, <c>"30s"</c>, <c>"5m"</c>, <c>"1h"</c>, <c>"7d"</c>. Writes the constant format.
 /// </summary>
 public sealed class FlexibleTimeSpanConverter : JsonConverter<TimeSpan>
 {
@@ -23,7 +23,7 @@ public sealed class FlexibleTimeSpanConverter : JsonConverter<TimeSpan>
     public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.ToString("c", CultureInfo.InvariantCulture));
 
-    /// <summary>Parses "30s", "250ms", "5m", "2h" (or a plain TimeSpan "00:00:30"), as definitions and the CLI accept them.</summary>
+    /// <summary>Parses "30s", "250ms", "5m", "2h", "7d" (or a plain TimeSpan "00:00:30"), as definitions and the CLI accept them.</summary>
     public static bool TryParse(string text, out TimeSpan value) =>
         TryParseShort(text, out value) || TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
 
@@ -31,7 +31,7 @@ public sealed class FlexibleTimeSpanConverter : JsonConverter<TimeSpan>
     {
         value = default;
         (string Suffix, Func<double, TimeSpan> Make)[] units =
-            [("ms", TimeSpan.FromMilliseconds), ("s", TimeSpan.FromSeconds), ("m", TimeSpan.FromMinutes), ("h", TimeSpan.FromHours)];
+            [("ms", TimeSpan.FromMilliseconds), ("s", TimeSpan.FromSeconds), ("m", TimeSpan.FromMinutes), ("h", TimeSpan.FromHours), ("d", TimeSpan.FromDays)];
         foreach (var (suffix, make) in units)
         {
             if (text.EndsWith(suffix, StringComparison.Ordinal)

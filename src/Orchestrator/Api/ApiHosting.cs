@@ -42,6 +42,7 @@ public static class ApiHosting
         api.MapExecutorEndpoints();
         api.MapDefinitionEndpoints();
         api.MapScheduleEndpoints();
+        api.MapMaintenanceEndpoints();
         return app;
     }
 

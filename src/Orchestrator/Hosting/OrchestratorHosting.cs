@@ -6,6 +6,7 @@ using SagaWorkflow.Hosting;
 using SagaWorkflow.NodeExecution;
 using SagaWorkflow.Orchestrator.ExecutorRegistry;
 using SagaWorkflow.Orchestrator.Recovery;
+using SagaWorkflow.Orchestrator.Retention;
 using SagaWorkflow.Orchestrator.Scheduling;
 using SagaWorkflow.Orchestrator.Workflows;
 using SagaWorkflow.Persistence;
@@ -84,6 +85,9 @@ public static class OrchestratorHosting
             });
         });
         services.AddWorkflowSchedulerHost();
+        // After the scheduler host, whose readiness it waits for: hosted services start in order, so the scheduler exists
+        // before retention asks for it (the first call creates it, and two first calls at once could both try).
+        services.AddWorkflowRetention();
         if (local)
             services.AddExecutorPresence();
         // serve and run alike: Hosting:ReadyFile exists while the readiness checks pass.

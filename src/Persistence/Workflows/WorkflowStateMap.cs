@@ -23,5 +23,7 @@ public sealed class WorkflowStateMap : IEntityTypeConfiguration<WorkflowState>
         builder.HasIndex(x => new { x.CurrentState, x.CreatedAt });
         builder.HasIndex(x => new { x.DefinitionName, x.CreatedAt });
         builder.HasIndex(x => x.CreatedAt);
+        // Retention finds the oldest finished runs by this column (WorkflowPurge); running ones have none.
+        builder.HasIndex(x => x.FinishedAt);
     }
 }

@@ -17,14 +17,18 @@ public sealed class ScratchDatabase : IAsyncDisposable
     private readonly string? _directory;
     private readonly TestDatabase? _server;
 
-    private ScratchDatabase(WorkflowDbContextFactory factory, string? directory, TestDatabase? server)
+    private ScratchDatabase(WorkflowDbContextFactory factory, string connectionString, string? directory, TestDatabase? server)
     {
         Factory = factory;
+        ConnectionString = connectionString;
         _directory = directory;
         _server = server;
     }
 
     public WorkflowDbContextFactory Factory { get; }
+
+    /// <summary>For a host started on this database (its provider is <see cref="WorkflowDbContextFactory.Provider"/>).</summary>
+    public string ConnectionString { get; }
 
     public static async Task<ScratchDatabase> CreateAsync(DatabaseProvider provider)
     {
@@ -46,7 +50,7 @@ public sealed class ScratchDatabase : IAsyncDisposable
         var options = Options.Create(new PersistenceOptions { Provider = provider, ConnectionString = connectionString });
         var factory = new WorkflowDbContextFactory(options);
         await new DatabaseMigrator(factory, options, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
-        return new ScratchDatabase(factory, directory, server);
+        return new ScratchDatabase(factory, connectionString, directory, server);
     }
 
     public async ValueTask DisposeAsync()

@@ -597,6 +597,9 @@ namespace SagaWorkflow.Persistence.Migrations.Sqlite
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_workflow_instances_created_at");
 
+                    b.HasIndex("FinishedAt")
+                        .HasDatabaseName("ix_workflow_instances_finished_at");
+
                     b.HasIndex("CurrentState", "CreatedAt")
                         .HasDatabaseName("ix_workflow_instances_current_state_created_at");
 

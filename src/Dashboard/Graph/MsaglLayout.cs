@@ -23,7 +23,7 @@ public static class MsaglLayout
     /// <summary>
     /// Above this many nodes MSAGL routes no edges and orders layers with fewer passes; each edge is drawn as one curve
     /// from its source's right side to its target's left side. Measured on a 1,000-node, 1,973-edge graph (CPU time, warm):
-    /// 460 ms with spline routing and the default 24 ordering passes, 80 ms like this; spline routing alone was ~280 ms.
+    /// 450-500 ms with spline routing and the default 24 ordering passes, 80-200 ms like this; the routing was ~280 ms of it.
     /// A long edge may then pass behind a node it skips, which a graph this size can afford.
     /// </summary>
     public const int SimpleEdgesAbove = 300;

@@ -7,7 +7,9 @@ namespace SagaWorkflow.Dashboard.Graph;
 /// <summary>
 /// Layouts cached by definition, version and shape: every run of a definition version has the same graph, so the layout
 /// is computed once (inline definitions reuse names and versions, hence the shape's digest in the key). Bounded: past
-/// <see cref="Capacity"/> entries the cache starts over, which costs only a recomputation.
+/// <see cref="Capacity"/> entries the cache starts over, which costs only a recomputation. A layout is computed on the
+/// thread pool, once however many pages ask at the same time, so a page can show itself at once and draw the graph when
+/// the layout is ready (<see cref="Start"/>).
 /// </summary>
 public sealed class DagLayouts
 {
@@ -18,15 +20,20 @@ public sealed class DagLayouts
     public const int NeighbourhoodLimit = 120;
 
     private const int Capacity = 256;
-    private readonly ConcurrentDictionary<string, Lazy<DagLayout>> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<DagLayout>>> _cache = new(StringComparer.Ordinal);
 
-    public DagLayout Get(string definition, int version, IReadOnlyList<DagNode> nodes)
+    /// <summary>The layout of this shape: cached, being computed, or now started on the thread pool.</summary>
+    public Task<DagLayout> Start(string definition, int version, IReadOnlyList<DagNode> nodes)
     {
         if (_cache.Count > Capacity)
             _cache.Clear();
         var key = $"{definition}\u001f{version}\u001f{ShapeDigest(nodes)}";
-        return _cache.GetOrAdd(key, _ => new Lazy<DagLayout>(() => MsaglLayout.Compute(nodes))).Value;
+        return _cache.GetOrAdd(key, _ => new Lazy<Task<DagLayout>>(() => Task.Run(() => MsaglLayout.Compute(nodes)))).Value;
     }
+
+    /// <summary>The layout, waited for (small graphs and neighbourhoods, which take milliseconds).</summary>
+    public DagLayout Get(string definition, int version, IReadOnlyList<DagNode> nodes) =>
+        Start(definition, version, nodes).GetAwaiter().GetResult();
 
     /// <summary>The node and its ancestors and descendants within <paramref name="depth"/> steps, capped at <see cref="NeighbourhoodLimit"/>.</summary>
     public DagLayout Neighbourhood(string definition, int version, IReadOnlyList<DagNode> nodes, string center, int depth = 2)

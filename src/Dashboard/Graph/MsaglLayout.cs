@@ -14,11 +14,21 @@ namespace SagaWorkflow.Dashboard.Graph;
 /// <summary>
 /// Lays a DAG out with MSAGL's layered (Sugiyama) algorithm: layers by dependency, crossings reduced, edges routed as
 /// splines between layers. MSAGL draws top to bottom with y up; a quarter turn makes it left to right, and the result
-/// is flipped into SVG's y-down coordinates.
+/// is flipped into SVG's y-down coordinates. Above <see cref="SimpleEdgesAbove"/> nodes the layout is made cheaper (see there).
 /// </summary>
 public static class MsaglLayout
 {
     public const double NodeHeight = 46;
+
+    /// <summary>
+    /// Above this many nodes MSAGL routes no edges and orders layers with fewer passes; each edge is drawn as one curve
+    /// from its source's right side to its target's left side. Measured on a 1,000-node, 1,973-edge graph (CPU time, warm):
+    /// 450-500 ms with spline routing and the default 24 ordering passes, 80-200 ms like this; the routing was ~280 ms of it.
+    /// A long edge may then pass behind a node it skips, which a graph this size can afford.
+    /// </summary>
+    public const int SimpleEdgesAbove = 300;
+
+    private const int BigGraphOrderingPasses = 4;
     private const double Margin = 12;
 
     public static DagLayout Compute(IReadOnlyList<DagNode> nodes)
@@ -53,7 +63,14 @@ public static class MsaglLayout
             NodeSeparation = 14,
             LayerSeparation = 48,
         };
-        settings.EdgeRoutingSettings.EdgeRoutingMode = EdgeRoutingMode.SugiyamaSplines;
+        var simple = nodes.Count > SimpleEdgesAbove;
+        settings.EdgeRoutingSettings.EdgeRoutingMode = simple ? EdgeRoutingMode.None : EdgeRoutingMode.SugiyamaSplines;
+        if (simple)
+        {
+            settings.MaxNumberOfPassesInOrdering = BigGraphOrderingPasses;
+            settings.NoGainAdjacentSwapStepsBound = 1;
+        }
+
         LayoutHelpers.CalculateLayout(graph, settings, null);
 
         // The graph's own box can lag behind the rotation; the union of what is drawn is exact.
@@ -63,13 +80,24 @@ public static class MsaglLayout
         double Y(double y) => bounds.Top - y + Margin;
         var boxes = byId.Values.ToDictionary(n => (string)n.UserData, n =>
             new NodeBox((string)n.UserData, X(n.BoundingBox.Left), Y(n.BoundingBox.Top), n.BoundingBox.Width, n.BoundingBox.Height), StringComparer.Ordinal);
-        var edges = graph.Edges.Where(e => e.Curve is not null)
-            .Select(e => new EdgePath((string)e.Source.UserData, (string)e.Target.UserData, SvgPath(e.Curve, X, Y))).ToList();
+        var edges = simple
+            ? graph.Edges.Select(e => SimpleEdge(boxes[(string)e.Source.UserData], boxes[(string)e.Target.UserData])).ToList()
+            : graph.Edges.Where(e => e.Curve is not null)
+                .Select(e => new EdgePath((string)e.Source.UserData, (string)e.Target.UserData, SvgPath(e.Curve, X, Y))).ToList();
         return new DagLayout(bounds.Width + 2 * Margin, bounds.Height + 2 * Margin, boxes, edges, watch.Elapsed);
     }
 
     /// <summary>Wide enough for the node's id (the longest of its two lines, mostly), within bounds.</summary>
     public static double NodeWidth(DagNode node) => Math.Clamp(7.2 * Math.Max(node.Id.Length, node.Capability.Length + 5) + 24, 84, 240);
+
+    /// <summary>One cubic curve, level at both ends, from the middle of the source's right side to the middle of the target's left side.</summary>
+    private static EdgePath SimpleEdge(NodeBox from, NodeBox to)
+    {
+        var (x1, y1, x2, y2) = (from.X + from.Width, from.Y + from.Height / 2, to.X, to.Y + to.Height / 2);
+        var bend = Math.Max(12, (x2 - x1) / 2);
+        return new EdgePath(from.Id, to.Id, string.Create(CultureInfo.InvariantCulture,
+            $"M{x1:0.#} {y1:0.#}C{x1 + bend:0.#} {y1:0.#} {x2 - bend:0.#} {y2:0.#} {x2:0.#} {y2:0.#}"));
+    }
 
     private static string SvgPath(ICurve curve, Func<double, double> x, Func<double, double> y)
     {

@@ -7,8 +7,8 @@ namespace SagaWorkflow.Orchestrator.Metrics;
 
 /// <summary>
 /// Gauges of what is true right now, read from the database at scrape time (so every orchestrator reports the same,
-/// whole-deployment figures): nodes in flight and executors online, by capability; and whether this process is ready
-/// (its <c>/ready</c> checks, run before each scrape).
+/// whole-deployment figures): nodes in flight, nodes dispatched and not yet started (the queue backlog) and executors
+/// online, by capability; and whether this process is ready (its <c>/ready</c> checks, run before each scrape).
 /// </summary>
 public sealed class StateGauges : IDisposable
 {
@@ -16,7 +16,7 @@ public sealed class StateGauges : IDisposable
     public const string MeterName = "SagaWorkflow.State";
 
     private readonly WorkflowDbContextFactory _databases;
-    private volatile Snapshot _snapshot = new([], []);
+    private volatile Snapshot _snapshot = new([], [], []);
     private volatile int _ready;
 
     public StateGauges(WorkflowDbContextFactory databases)
@@ -25,6 +25,8 @@ public sealed class StateGauges : IDisposable
         Meter = new Meter(MeterName);
         Meter.CreateObservableGauge("sagaworkflow.nodes.in_flight", () => Measure(_snapshot.InFlight), "{node}",
             "Nodes dispatched or running (whole deployment), by capability");
+        Meter.CreateObservableGauge("sagaworkflow.nodes.dispatched", () => Measure(_snapshot.Dispatched), "{node}",
+            "Nodes dispatched to their capability's queue and not started yet: the backlog (whole deployment), by capability");
         Meter.CreateObservableGauge("sagaworkflow.executors.online", () => Measure(_snapshot.Online), "{executor}",
             "Executors online (not draining, lost or stopped) that offer a capability, by capability");
         Meter.CreateObservableGauge("sagaworkflow.ready", () => _ready, "{process}",
@@ -38,16 +40,22 @@ public sealed class StateGauges : IDisposable
     {
         await using var db = _databases.Create();
         var inFlightStates = new[] { NodeStatus.Dispatched, NodeStatus.Running };
-        var inFlight = await db.Nodes.AsNoTracking().Where(n => inFlightStates.Contains(n.State))
-            .GroupBy(n => n.Capability).Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        var byState = await db.Nodes.AsNoTracking().Where(n => inFlightStates.Contains(n.State))
+            .GroupBy(n => new { n.Capability, n.State }).Select(g => new { g.Key.Capability, g.Key.State, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var inFlight = byState.GroupBy(g => g.Capability).ToDictionary(g => g.Key, g => g.Sum(s => s.Count));
+        var dispatched = byState.Where(g => g.State == NodeStatus.Dispatched).ToDictionary(g => g.Capability, g => g.Count);
         var online = (await db.Executors.AsNoTracking().Where(e => e.CurrentState == "Online").Select(e => e.Capabilities).ToListAsync(cancellationToken))
             .SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count());
         // A capability someone can run shows 0 rather than no series, so "nothing in flight" is visible as such.
-        foreach (var capability in online.Keys)
+        foreach (var capability in online.Keys.Concat(inFlight.Keys))
+        {
             inFlight.TryAdd(capability, 0);
-        _snapshot = new Snapshot(inFlight, online);
+            dispatched.TryAdd(capability, 0);
+        }
+
+        _snapshot = new Snapshot(inFlight, dispatched, online);
     }
 
     /// <summary>The outcome of the readiness checks, taken before each scrape.</summary>
@@ -58,5 +66,5 @@ public sealed class StateGauges : IDisposable
     private static IEnumerable<Measurement<int>> Measure(Dictionary<string, int> counts) =>
         counts.Select(kv => new Measurement<int>(kv.Value, new KeyValuePair<string, object?>("capability", kv.Key)));
 
-    private sealed record Snapshot(Dictionary<string, int> InFlight, Dictionary<string, int> Online);
+    private sealed record Snapshot(Dictionary<string, int> InFlight, Dictionary<string, int> Dispatched, Dictionary<string, int> Online);
 }

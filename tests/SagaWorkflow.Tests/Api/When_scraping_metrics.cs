@@ -47,6 +47,7 @@ public sealed class When_scraping_metrics(ApiHost api) : IClassFixture<ApiHost>
         Assert.Contains(scrape.Of("sagaworkflow_node_retries_total"), s => s.Labels["capability"] == "http" && s.Value >= 1);
         Assert.Contains(scrape.Of("sagaworkflow_executors_online"), s => s.Labels["capability"] == "delay" && s.Value == 1);
         Assert.Contains(whileRunning.Of("sagaworkflow_nodes_in_flight"), s => s.Labels["capability"] == "delay" && s.Value >= 1);
+        Assert.Contains(whileRunning.Of("sagaworkflow_nodes_dispatched"), s => s.Labels["capability"] == "delay" && s.Value >= 0);
         Assert.Contains(scrape.Of("sagaworkflow_db_transactions_total"), s => s.Labels["outcome"] == "committed" && s.Value >= 1);
         // Names, types and labels as docs/api.md lists them; the failover counters are the next test's to produce, and the
         // database counters must be there: the saga ran its transactions through them.

@@ -17,10 +17,14 @@ public sealed class When_operating_executors_and_schedules_in_the_browser(Dashbo
         await page.GotoAsync("executors");
         var row = page.Locator($"tr[data-executor='{executor}']");
         await Expect(row.GetByTestId("executor-state")).ToHaveTextAsync("Online");
+        // Heartbeats arrive every second: the live table shows the next one without a reload.
+        var heartbeat = await row.GetByTestId("heartbeat").TextContentAsync();
+        await Expect(row.GetByTestId("heartbeat")).Not.ToHaveTextAsync(heartbeat!);
         await DashboardHost.ScreenshotAsync(page, "executors");
 
-        await row.GetByLabel("Deadline").FillAsync("30s");
-        await row.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = $"Drain {executor}" }).ClickAsync();
+        await page.GetByLabel("Executor", new() { Exact = true }).SelectOptionAsync(executor);
+        await page.GetByLabel("Deadline").FillAsync("30s");
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Drain", Exact = true }).ClickAsync();
 
         await Expect(page.Locator(".notice")).ToHaveTextAsync($"{executor}: drain requested.");
         JsonElement view = default;
@@ -29,7 +33,6 @@ public sealed class When_operating_executors_and_schedules_in_the_browser(Dashbo
             view = (await host.Anonymous.GetFromJsonAsync<JsonElement>("/api/v1/executors"))[0];
             return view.GetProperty("drainedAt").ValueKind == JsonValueKind.String;
         }, TimeSpan.FromSeconds(30), () => Task.FromResult($"never drained: {view}"));
-        await page.ReloadAsync();
         await Expect(row).ToContainTextAsync("drained");
     }
 
@@ -58,10 +61,13 @@ public sealed class When_operating_executors_and_schedules_in_the_browser(Dashbo
 
         await page.GotoAsync("schedules");
         var schedule = page.Locator("[data-schedule='ui-nightly']");
-        await schedule.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Pause ui-nightly" }).ClickAsync();
+        await page.GetByLabel("Schedule", new() { Exact = true }).SelectOptionAsync("ui-nightly");
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Pause", Exact = true }).ClickAsync();
         await Expect(page.Locator(".notice")).ToHaveTextAsync("ui-nightly: paused.");
         await Expect(schedule.Locator(".badge")).ToHaveTextAsync("Paused");
-        await schedule.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Resume ui-nightly" }).ClickAsync();
+        // Resumed elsewhere (the API): the live list shows it without a reload.
+        using (var resumed = await host.Admin.PostAsync("/api/v1/schedules/ui-nightly/resume", null))
+            Assert.True(resumed.IsSuccessStatusCode);
         await Expect(schedule.Locator(".badge")).ToHaveTextAsync("Normal");
         await DashboardHost.ScreenshotAsync(page, "schedules");
 
@@ -72,6 +78,10 @@ public sealed class When_operating_executors_and_schedules_in_the_browser(Dashbo
 
         await page.GotoAsync("overview");
         await Expect(page.Locator("svg.chart")).ToHaveCountAsync(2);
+        await Expect(page.Locator("[data-live='true']")).ToHaveCountAsync(1);
+        // No executor offers this capability: the node waits in its queue, and the live backlog chart shows it queued.
+        await host.SubmitAsync(new { name = "ui-backlog", nodes = new[] { new { id = "a", capability = "ui-backlog" } } });
+        await Expect(page.Locator("rect.bar-queued > title", new() { HasText = "ui-backlog queued 1" })).ToHaveCountAsync(1);
         await DashboardHost.ScreenshotAsync(page, "overview");
     }
 

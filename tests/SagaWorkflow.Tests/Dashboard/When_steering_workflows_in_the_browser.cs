@@ -29,9 +29,18 @@ public sealed class When_steering_workflows_in_the_browser(DashboardHost host) :
         await Expect(page.GetByTestId("key-state")).ToHaveTextAsync("A key is stored for this session.");
         await DashboardHost.ScreenshotAsync(page, "key");
 
-        await page.GotoAsync($"workflows/{id}");
-        // An operator reads the page before acting; a form posted before the circuit connects is not followed live (see docs/ui.md).
+        // Acts at once, before the live circuit is up: the page must still carry the action out and then follow the run.
+        await page.GotoAsync($"workflows/{id}", new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Pause", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("pause requested.");
+        await Expect(page.GetByTestId("workflow-state")).ToHaveTextAsync("Paused");
         await Expect(page.Locator("[data-live='true']")).ToHaveCountAsync(1);
+        await page.EvaluateAsync("window.__sameDocument = 7");
+        using (var resumed = await host.Admin.PostAsync($"/api/v1/workflows/{id}/resume", null))
+            Assert.True(resumed.IsSuccessStatusCode);
+        await Expect(page.GetByTestId("workflow-state")).ToHaveTextAsync("Running");
+        Assert.Equal(7, await page.EvaluateAsync<int>("window.__sameDocument"));
+
         await page.GetByLabel("Reason (optional)").FillAsync("wrong order");
         await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
 

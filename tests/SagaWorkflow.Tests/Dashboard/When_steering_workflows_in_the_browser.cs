@@ -19,6 +19,46 @@ public sealed class When_steering_workflows_in_the_browser(DashboardHost host) :
     };
 
     [BrowserFact]
+    public async Task A_new_user_finds_a_failed_run_sees_which_node_failed_and_why_retries_it_and_watches_it_finish()
+    {
+        // The service the node calls is down (503) until it is fixed, then answers.
+        var fixedService = false;
+        using var service = new Executors.LoopbackHttpServer(_ => Volatile.Read(ref fixedService)
+            ? (200, """{"charged":true}""", "application/json")
+            : (503, "maintenance", "text/plain"));
+        var id = await host.SubmitAsync(new
+        {
+            name = "ui-retry",
+            nodes = new object[]
+            {
+                new { id = "charge", capability = "http", input = new { method = "POST", url = service.BaseUrl + "charge", timeout = "5s" } },
+                new { id = "receipt", capability = "noop", dependsOn = new[] { "charge" } },
+            },
+        });
+        await host.WaitForStateAsync(id, "Failed");
+        var page = await host.NewPageAsync();
+        await DashboardHost.EnterKeyAsync(page);
+
+        // Workflows -> the Failed count -> the run's failed node.
+        await page.GotoAsync("");
+        await page.GetByTestId("count-Failed").ClickAsync();
+        await page.Locator($"a[href='workflows/{id}?node=charge']").ClickAsync();
+        await Expect(page.GetByTestId("workflow-state")).ToHaveTextAsync("Failed");
+        await Expect(page.Locator(".failure")).ToContainTextAsync("Failed at node charge");
+        await Expect(page.Locator(".failure")).ToContainTextAsync("answered 503");
+
+        // Fixed, retried from the page, and followed there without a reload until it completes.
+        Volatile.Write(ref fixedService, true);
+        await Expect(page.Locator("[data-live='true']")).ToHaveCountAsync(1);
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Retry", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("retry requested.");
+        await page.EvaluateAsync("window.__sameDocument = 11");
+        await Expect(page.GetByTestId("workflow-state")).ToHaveTextAsync("Completed");
+        Assert.Equal(11, await page.EvaluateAsync<int>("window.__sameDocument"));
+        await host.WaitForStateAsync(id, "Completed");
+    }
+
+    [BrowserFact]
     public async Task Cancel_with_the_stored_key_cancels_the_running_workflow()
     {
         var id = await host.SubmitAsync(LongDelay("ui-cancel"));

@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 
 no_services=${SAGAWORKFLOW_NO_SERVICES:-0}
 services_only=0
+with_cluster=0
 test_args=()
 for arg in "$@"; do
   case "$arg" in
@@ -35,7 +36,6 @@ state_dir="${TMPDIR:-/tmp}/sagaworkflow-test"
 mkdir -p "$state_dir"
 started_rabbit=0
 started_cluster=0
-with_cluster=0
 started_postgres=0
 started_mariadb=0
 pg_version=""

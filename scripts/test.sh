@@ -9,7 +9,7 @@
 #   scripts/test.sh --no-services        build and test only; integration tests skip themselves
 #   scripts/test.sh --services-only      start services, create a vhost and databases, print their env, leave them running
 #   scripts/test.sh --cluster            also a three-node RabbitMQ cluster (scripts/rabbit-cluster.sh) for the tests in
-#                                        Integration/Cluster, which skip themselves without it (CI runs with it: .ci/run)
+#                                        Integration/Cluster, which skip themselves without it
 #   scripts/test.sh --filter Workflows   extra arguments go to `dotnet test`
 set -euo pipefail
 cd "$(dirname "$0")/.."

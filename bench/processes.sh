@@ -141,8 +141,8 @@ export BENCH_API=http://127.0.0.1:5080
 # The services to run against: when SAGAWORKFLOW_TEST_RABBITMQ, SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT and the store's
 # variable (SAGAWORKFLOW_TEST_MYSQL for BENCH_STORE=mysql, SAGAWORKFLOW_TEST_POSTGRES for postgres) are all already set,
 # use them (a vhost and database made by hand, or by an earlier `scripts/test.sh --services-only`); otherwise start the
-# services and get a fresh vhost and databases from that script, which also removes leftover sagaworkflow-test-* /
-# sagaworkflow_test_* vhosts, users and databases, those of a test run still going included.
+# services and get a fresh vhost and databases from that script (which leaves other runs' vhosts and databases alone;
+# a full `scripts/test.sh` run removes leftovers).
 use_services() {
   local store_var
   store_var=SAGAWORKFLOW_TEST_$(by_store MYSQL POSTGRES)

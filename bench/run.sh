@@ -15,7 +15,7 @@
 # store's durability setting and load average; the last ("run-end") the load average and the run's duration.
 # With SAGAWORKFLOW_TEST_RABBITMQ, SAGAWORKFLOW_TEST_RABBITMQ_MANAGEMENT and the store's variable
 # (SAGAWORKFLOW_TEST_MYSQL or SAGAWORKFLOW_TEST_POSTGRES) all set it runs against them; otherwise it calls
-# scripts/test.sh --services-only (which removes leftover sagaworkflow-test-* vhosts, users and databases first).
+# scripts/test.sh --services-only (a fresh vhost and databases beside any others).
 # Services stay running afterwards; stop them with:
 #   RABBITMQ_NODENAME=rabbit@localhost rabbitmqctl shutdown; pg_ctlcluster 15 main stop; mariadb-admin shutdown
 set -euo pipefail

@@ -238,7 +238,9 @@ if [ "$no_services" != 1 ]; then
   start_postgres
   start_mariadb
   echo "RabbitMQ $(rabbitmqctl -q version 2>/dev/null), $(as_postgres psql -X -At -p "$pg_port" -c 'SHOW server_version' 2>/dev/null | sed 's/^/PostgreSQL /'), $(mysql_admin 'SELECT VERSION()' 2>/dev/null | sed 's/^/MariaDB /')"
-  remove_leftovers
+  # A full run owns the services and clears what earlier (possibly killed) runs left. --services-only does not: it is
+  # used beside other runs on the same services (development, benchmarks), whose vhosts and databases must survive.
+  if [ "$services_only" != 1 ]; then remove_leftovers; fi
   create_run_resources
   if [ "$with_cluster" = 1 ]; then
     # --cluster: three more broker nodes joined into one cluster, for the tests in Integration/Cluster (issue 18).

@@ -188,6 +188,7 @@ cpu_snapshot() {
     echo "$t"
   }
   echo "orchestrator $(ticks "${bench_pids[orchestrator]:-}") $hz"
+  if [ -n "${bench_pids[orchestrator-b]:-}" ]; then echo "orchestrator-b $(ticks "${bench_pids[orchestrator-b]}") $hz"; fi
   echo "executor $(ticks "${bench_pids[executor]:-}") $hz"
   if [ -n "${bench_pids[executor-2]:-}" ]; then echo "executor-2 $(ticks "${bench_pids[executor-2]}") $hz"; fi
   if [ "$BENCH_STORE" = mysql ]; then
@@ -277,7 +278,7 @@ cpu_ms = {name: (ca[name][0] - cb.get(name, (0,))[0]) / ca[name][1] * 1000 for n
 totals = {name: na.get(name, 0) - nb.get(name, 0) for name in ("commands", "begun", "commits", "savepoints", "published", "delivered", "acked")}
 per = lambda v: round(v / workflows, 2)
 print(json.dumps({"scenario": scenario + "-cost", "workflows": workflows,
-                  "orchestratorCpuMs": per(cpu_ms.get("orchestrator", 0)), "databaseCpuMs": per(cpu_ms.get("database", 0)),
+                  "orchestratorCpuMs": per(sum(v for k, v in cpu_ms.items() if k.startswith("orchestrator"))), "databaseCpuMs": per(cpu_ms.get("database", 0)),
                   "rabbitmqCpuMs": per(cpu_ms.get("rabbitmq", 0)),
                   "executorCpuMs": per(sum(v for k, v in cpu_ms.items() if k.startswith("executor"))),
                   "published": per(totals["published"]), "delivered": per(totals["delivered"]), "acked": per(totals["acked"]),

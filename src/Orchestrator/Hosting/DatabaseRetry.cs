@@ -2,6 +2,7 @@ using System.Data.Common;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using SagaWorkflow.Persistence;
+using SagaWorkflow.Persistence.Sagas;
 
 namespace SagaWorkflow.Orchestrator.Hosting;
 
@@ -15,7 +16,8 @@ public static class DatabaseRetry
     /// <item>Outer: the database away (<see cref="DatabaseFailures.IsOutage"/>: down, restarting, connections dropped or
     /// refused) is waited for, from 250 ms up to 5 s between tries, for about two minutes. A restart of
     /// the server is routine; its messages must not end in an error queue (and their workflows stall) after seconds.</item>
-    /// <item>Inner: conflicts, deadlocks and other database errors, ten tries from 20 ms up to 2 s.</item>
+    /// <item>Inner: conflicts, deadlocks and other database errors, ten tries from 20 ms up to 2 s; also a message whose
+    /// saga batch was given up because another message in it failed (<see cref="SagaBatchAbandonedException"/>).</item>
     /// </list>
     /// </summary>
     public static void UseDatabaseRetry(this IReceiveEndpointConfigurator endpoint)
@@ -36,8 +38,21 @@ public static class DatabaseRetry
         {
             r.Handle<DbUpdateException>(e => Failed(e));
             r.Handle<DbException>(e => Failed(e));
+            // Applied in a saga batch that another message's failure rolled back: not this message's fault, nor the store's.
+            r.Handle<Exception>(e => Abandoned(e));
             r.Exponential(10, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50));
         });
+    }
+
+    private static bool Abandoned(Exception e)
+    {
+        for (var cause = e; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is SagaBatchAbandonedException)
+                return true;
+        }
+
+        return false;
     }
 
     private static bool Failed(Exception e)

@@ -17,6 +17,15 @@ internal sealed class SagaBatch<TSaga>
     /// <summary>The instance loaded (tracked) in the current transaction, so the next member does not read it again.</summary>
     public TSaga? Loaded { get; set; }
 
+    /// <summary>
+    /// Whether the member now running leaves its save to the end of the transaction (<see cref="SagaSaves"/>): set by the
+    /// leader per member, read by that member's repository context.
+    /// </summary>
+    public bool DefersSave { get; set; }
+
+    /// <summary>Saves of members applied since the last one written: the saga's rows and the outbox rows they staged.</summary>
+    public SagaSaves Deferred { get; } = new();
+
     /// <summary>Called under the batches' lock.</summary>
     public void Enqueue(SagaBatchMember<TSaga> member) => _waiting.Enqueue(member);
 

@@ -91,31 +91,20 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
     {
         // What the step sent goes into the same save (one batch) and so the same transaction: the outbox.
         var outbox = OutboxRows.StageInto(_consumeContext, _db);
-        if (saga is not ISagaWithOwnRows own)
+        if (_batch.DefersSave)
         {
-            await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
-            OutboxRows.Detach(_db, outbox);
+            // Written with the other members' saves before the commit (SagaSaves).
+            _batch.Deferred.Defer(outbox);
             return;
         }
 
-        // The saga tells EF which rows changed; EF's own scan would compare every tracked row (all of a run's nodes).
-        _db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            own.PrepareSave(_db);
-            await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _db.ChangeTracker.AutoDetectChangesEnabled = true;
-        }
-
-        own.Saved();
+        await SagaSave.WriteAsync(_db, saga, CancellationToken).ConfigureAwait(false);
         OutboxRows.Detach(_db, outbox);
     }
 
     public async Task Delete(SagaConsumeContext<TSaga> context)
     {
+        await _batch.Deferred.WriteAsync(_db, context.Saga, CancellationToken).ConfigureAwait(false);
         _db.Set<TSaga>().Remove(context.Saga);
         await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
         _batch.Loaded = null;

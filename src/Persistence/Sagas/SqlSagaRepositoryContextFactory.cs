@@ -67,10 +67,15 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
             db.Database.AutoSavepointsEnabled = false;
             transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
             batch.Loaded = null;
+            batch.Deferred.Forget();
             while (current is not null)
             {
-                // Only a member with others already applied before it needs a savepoint to fail alone.
-                var savepoint = applied.Count > 0;
+                // A first delivery leaves its save to the end of the transaction (SagaSaves); a retried one saves at once,
+                // behind a savepoint when others were applied before it, so that it fails alone.
+                batch.DefersSave = IsFirstDelivery(current.Context);
+                if (!batch.DefersSave)
+                    await batch.Deferred.WriteAsync(db, batch.Loaded, cancellationToken).ConfigureAwait(false);
+                var savepoint = !batch.DefersSave && applied.Count > 0;
                 if (savepoint)
                     await transaction.CreateSavepointAsync(MemberSavepoint, cancellationToken).ConfigureAwait(false);
                 try
@@ -78,6 +83,23 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
                     SagaDatabase.Attach(current.Context, db);
                     await current.RunAsync(db, batch).ConfigureAwait(false);
                     applied.Add(current);
+                }
+                catch (Exception exception) when (batch.DefersSave || batch.Deferred.Pending)
+                {
+                    // The tracked saga holds this member's half-done changes among the unsaved ones of the members before
+                    // it, and no savepoint marks where it began: the transaction is given up. This member fails with its
+                    // own exception; the others are applied again by their retries, each saving at once.
+                    current.Done.TrySetException(exception);
+                    current = null;
+                    var abandoned = new SagaBatchAbandonedException(exception);
+                    foreach (var member in applied)
+                        member.Done.TrySetException(abandoned);
+                    applied.Clear();
+                    batch.Loaded = null;
+                    batch.Deferred.Forget();
+                    db.ChangeTracker.Clear();
+                    SagaBatchMetrics.Abandoned(typeof(TSaga).Name);
+                    return batches.Next(correlationId, batch);
                 }
                 catch (Exception exception)
                 {
@@ -109,6 +131,7 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
                 }
                 current = batches.Next(correlationId, batch);
             }
+            await batch.Deferred.WriteAsync(db, batch.Loaded, cancellationToken).ConfigureAwait(false);
             await OutboxRows.SaveLeftoversAsync(applied.Select(member => member.Context), db, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             if (correlationId is { } id && batch.Loaded is ISagaWithOwnRows { WorthKeepingLoaded: true })
@@ -122,6 +145,7 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
         catch (Exception exception)
         {
             // Nothing of this transaction is stored: every member in hand fails and is redelivered by its retry policy.
+            batch.Deferred.Forget();
             current?.Done.TrySetException(exception);
             foreach (var member in applied)
                 member.Done.TrySetException(exception);
@@ -146,6 +170,9 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
         }
         return null;
     }
+
+    /// <summary>Neither a retry of a failed attempt nor a message the broker delivered again (after a crash, say).</summary>
+    private static bool IsFirstDelivery(ConsumeContext context) => context.GetRetryAttempt() == 0 && !context.ReceiveContext.Redelivered;
 
     // Every member's outcome is decided by now; a rollback that fails on a broken connection leaves nothing behind
     // (the server drops the transaction with the connection), so a disposal error must not leave members unanswered.

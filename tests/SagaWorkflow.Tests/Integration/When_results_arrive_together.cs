@@ -6,8 +6,9 @@ using Xunit.Abstractions;
 namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>
-/// Results for one workflow that wait in the saga queue together are applied in shared transactions (SagaBatch); a
-/// message among them that fails must roll back alone and end in the error queue, losing or doubling no other result.
+/// Results for one workflow that wait in the saga queue together are applied in shared transactions (SagaBatch), their
+/// saves written together at the end (SagaSaves); a message among them that fails gives up its transaction, ends in the
+/// error queue alone, and the others are applied again by their retries: no other result is lost or doubled.
 /// </summary>
 public sealed class When_results_arrive_together(ITestOutputHelper output)
 {
@@ -51,7 +52,8 @@ public sealed class When_results_arrive_together(ITestOutputHelper output)
             using var client = new HttpClient { BaseAddress = await orchestrator.ApiUrlAsync() };
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
             var metrics = ExpositionFormat.Parse(await client.GetStringAsync("/metrics"));
-            return (Count: Value(metrics, "sagaworkflow_saga_batch_messages_count"), Sum: Value(metrics, "sagaworkflow_saga_batch_messages_sum"));
+            return (Count: Value(metrics, "sagaworkflow_saga_batch_messages_count"), Sum: Value(metrics, "sagaworkflow_saga_batch_messages_sum"),
+                Abandoned: Value(metrics, "sagaworkflow_saga_batches_abandoned_total"));
         });
 
         Assert.Equal(["Completed"], (await environment.QueryAsync($"SELECT current_state FROM workflow_instances WHERE correlation_id = '{workflowId}'")).Single());
@@ -64,6 +66,8 @@ public sealed class When_results_arrive_together(ITestOutputHelper output)
         // Every result was applied by this orchestrator, in fewer transactions than messages: they were batched.
         Assert.InRange(batches.Sum, Width, Width + Poison);
         Assert.InRange(batches.Count, 1, batches.Sum - 1);
+        // Each poison message failed on its first delivery, which saves at the end of its transaction: each gave one up.
+        Assert.Equal(Poison, batches.Abandoned);
     }
 
     private static async Task<T> WithOrchestratorAsync<T>(TestCluster cluster, Func<ServiceProcess, Task<T>> body)

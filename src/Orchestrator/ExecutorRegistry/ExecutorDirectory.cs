@@ -18,7 +18,16 @@ public interface IExecutorDirectory
     /// </param>
     /// <param name="cancellationToken">Stops a refresh of the view.</param>
     Task<string?> WaitingReasonAsync(string capability, string? pool, string? executor, string? goneExecutor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sticky routing: the executor that owns <paramref name="routingKey"/> among the online executors that consume their
+    /// own queue and can take the node (capability, pool), not counting <paramref name="goneExecutor"/>; null when none can.
+    /// </summary>
+    Task<KeyOwner?> OwnerOfAsync(string routingKey, string capability, string? pool, string? goneExecutor, CancellationToken cancellationToken);
 }
+
+/// <summary>The executor a routing key chose, and its process instance at the time (stamped on the command).</summary>
+public sealed record KeyOwner(string ExecutorId, Guid InstanceId);
 
 /// <summary>
 /// This process's view of which executors are online, refreshed from the <c>executors</c> table every
@@ -57,6 +66,29 @@ public sealed class ExecutorDirectory(
         return ReasonIn(_snapshot!.Online, capability, pool, executor, goneExecutor);
     }
 
+    public async Task<KeyOwner?> OwnerOfAsync(string routingKey, string capability, string? pool, string? goneExecutor,
+        CancellationToken cancellationToken)
+    {
+        // The view refreshes every DirectoryRefresh; a choice made from a view a moment old is corrected by the registry
+        // (a lost executor's and a draining one's unstarted sticky attempts are sent again), so no refresh per dispatch.
+        if (_snapshot is null)
+        {
+            try
+            {
+                await RefreshAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogDebug(ex, "Executor directory refresh failed; routing key {RoutingKey} has no owner for now", routingKey);
+                return null;
+            }
+        }
+
+        var candidates = _snapshot!.Online.Where(e => e.OwnQueue && e.ExecutorId != goneExecutor && e.Capabilities.Contains(capability)
+            && (pool is null || e.Pools.Contains(pool)));
+        return RendezvousHash.Owner(routingKey, candidates, e => e.ExecutorId) is { } owner ? new KeyOwner(owner.ExecutorId, owner.InstanceId) : null;
+    }
+
     private static string? ReasonIn(IReadOnlyList<OnlineExecutor> all, string capability, string? pool, string? executor, string? goneExecutor)
     {
         var online = goneExecutor is null ? all : all.Where(e => e.ExecutorId != goneExecutor).ToList();
@@ -82,9 +114,11 @@ public sealed class ExecutorDirectory(
         await using var db = dbContextFactory.Create();
         var rows = await db.Executors.AsNoTracking()
             .Where(e => e.CurrentState == "Online")
-            .Select(e => new { e.ExecutorId, e.Capabilities, e.Pools })
+            .Select(e => new { e.ExecutorId, e.InstanceId, e.OwnQueue, e.Capabilities, e.Pools })
             .ToListAsync(cancellationToken);
-        _snapshot = new Snapshot(rows.Select(r => new OnlineExecutor(r.ExecutorId, Split(r.Capabilities), Split(r.Pools))).ToList(), time.GetUtcNow());
+        _snapshot = new Snapshot(
+            rows.Select(r => new OnlineExecutor(r.ExecutorId, r.InstanceId, r.OwnQueue, Split(r.Capabilities), Split(r.Pools))).ToList(),
+            time.GetUtcNow());
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -110,5 +144,5 @@ public sealed class ExecutorDirectory(
 
     private sealed record Snapshot(IReadOnlyList<OnlineExecutor> Online, DateTimeOffset ReadAt);
 
-    private sealed record OnlineExecutor(string ExecutorId, HashSet<string> Capabilities, HashSet<string> Pools);
+    private sealed record OnlineExecutor(string ExecutorId, Guid InstanceId, bool OwnQueue, HashSet<string> Capabilities, HashSet<string> Pools);
 }

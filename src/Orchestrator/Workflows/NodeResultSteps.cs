@@ -62,8 +62,9 @@ public sealed class NodeResultSteps(NodeActions actions, ILogger<NodeResultSteps
         actions.Touch(context.Saga);
         if (message.HandedOver)
         {
-            // A draining executor gave it back at its deadline: not the node's fault, so no retry is used up.
-            await actions.SupersedeAsync(context, node, AttemptOutcomes.HandedOver, $"handed over by draining executor {message.ExecutorId}",
+            // A draining executor gave it back (at its deadline, or unstarted), or a sticky command reached a process it was
+            // not routed to: not the node's fault, so no retry is used up.
+            await actions.SupersedeAsync(context, node, AttemptOutcomes.HandedOver, $"handed over by executor {message.ExecutorId}: {message.Error}",
                 goneExecutor: message.ExecutorId);
             return;
         }

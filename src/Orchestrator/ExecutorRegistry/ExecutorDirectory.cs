@@ -69,18 +69,21 @@ public sealed class ExecutorDirectory(
     public async Task<KeyOwner?> OwnerOfAsync(string routingKey, string capability, string? pool, string? goneExecutor,
         CancellationToken cancellationToken)
     {
-        // The view refreshes every DirectoryRefresh; a choice made from a view a moment old is corrected by the registry
-        // (a lost executor's and a draining one's unstarted sticky attempts are sent again), so no refresh per dispatch.
-        if (_snapshot is null)
+        // A key's owner is read from a view at most FreshEnough old, so a node dispatched right after an executor came
+        // online, or began draining, goes where the registry says. Concurrent dispatches share one refresh, so a busy
+        // orchestrator reads the executors table at most ten times a second for this. Should the view still be a moment
+        // behind, the registry corrects it: a lost or draining executor's unstarted sticky attempts are sent again.
+        if (_snapshot is not { } current || time.GetUtcNow() - current.ReadAt >= FreshEnough)
         {
             try
             {
-                await RefreshAsync(cancellationToken);
+                await SharedRefreshAsync(cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogDebug(ex, "Executor directory refresh failed; routing key {RoutingKey} has no owner for now", routingKey);
-                return null;
+                logger.LogDebug(ex, "Executor directory refresh failed; routing key {RoutingKey} is routed from the last view", routingKey);
+                if (_snapshot is null)
+                    return null;
             }
         }
 
@@ -106,6 +109,22 @@ public sealed class ExecutorDirectory(
         if (pool is not null && !capable.Exists(e => e.Pools.Contains(pool)))
             return $"pool {pool} has no online executor with capability {capability}";
         return null;
+    }
+
+    private Task? _refreshing;
+    private readonly Lock _refreshLock = new();
+
+    // One refresh at a time for sticky routing: callers that find it under way wait for it instead of querying again.
+    private Task SharedRefreshAsync(CancellationToken cancellationToken)
+    {
+        lock (_refreshLock)
+        {
+            if (_refreshing is { IsCompleted: false } running)
+                return running.WaitAsync(cancellationToken);
+            // Not tied to one caller's token: the others share it.
+            _refreshing = RefreshAsync(CancellationToken.None);
+            return _refreshing.WaitAsync(cancellationToken);
+        }
     }
 
     /// <summary>Reads the table now (tests and start-up use it; the loop calls it every refresh interval).</summary>

@@ -54,8 +54,9 @@ public sealed class NodeResultSteps(NodeActions actions, ILogger<NodeResultSteps
     public async Task ApplyFailedAsync(BehaviorContext<WorkflowState, NodeFailed> context)
     {
         var message = context.Message;
-        var node = await actions.CurrentAttemptAsync(context, message.NodeId, message.Attempt, message.ExecutorId, AttemptOutcomes.Failed, message.Error,
-            message.Timestamp);
+        // A late hand-back (a sticky command that reached a restarted process after its attempt was moved) is recorded as such.
+        var node = await actions.CurrentAttemptAsync(context, message.NodeId, message.Attempt, message.ExecutorId,
+            message.HandedOver ? AttemptOutcomes.HandedOver : AttemptOutcomes.Failed, message.Error, message.Timestamp);
         if (node is null)
             return;
         StartedWithResult(context, node, message.StartedAt, message.Timestamp);

@@ -29,6 +29,14 @@ public sealed record ExecuteNode
     /// </summary>
     public string OnExecutorLost { get; init; } = "redispatch";
 
+    /// <summary>
+    /// Set when sticky routing sent the node to one executor's own queue (its <c>routingKey</c> chose it): the process
+    /// instance that owned the key at dispatch. Any other instance of that executor id (a restart after kill -9 finding
+    /// the old process's copies in the durable queue), or the owner once it drains, hands the command back unrun
+    /// (<see cref="NodeFailed.HandedOver"/>), so the key's current owner runs it; the saga fences a copy it already moved.
+    /// </summary>
+    public Guid? RoutedInstance { get; init; }
+
     /// <summary>The execution id for an attempt: stable across redeliveries, different for every attempt.</summary>
     public static string ExecutionIdFor(Guid workflowId, string nodeId, int attempt) => $"{workflowId:D}/{nodeId}/{attempt}";
 }

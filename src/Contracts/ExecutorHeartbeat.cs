@@ -18,6 +18,12 @@ public sealed record ExecutorHeartbeat
     public string AgentVersion { get; init; } = "";
     public TimeSpan HeartbeatInterval { get; init; }
 
+    /// <summary>
+    /// Whether it consumes its own queue (<c>executor.&lt;id&gt;</c>: only a process started with a configured id does),
+    /// so sticky routing may send nodes there. False from executors older than sticky routing.
+    /// </summary>
+    public bool OwnQueue { get; init; }
+
     /// <summary>Execution ids (<c>workflow/node/attempt</c>) running on the executor now.</summary>
     public IReadOnlyList<string> InFlight { get; init; } = [];
 

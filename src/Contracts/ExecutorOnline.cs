@@ -18,5 +18,11 @@ public sealed record ExecutorOnline
     public string Host { get; init; } = "";
     public string AgentVersion { get; init; } = "";
     public TimeSpan HeartbeatInterval { get; init; }
+
+    /// <summary>
+    /// Whether it consumes its own queue (<c>executor.&lt;id&gt;</c>: only a process started with a configured id does),
+    /// so sticky routing may send nodes there. False from executors older than sticky routing.
+    /// </summary>
+    public bool OwnQueue { get; init; }
     public DateTime Timestamp { get; init; }
 }

@@ -35,4 +35,10 @@ public static class DefinitionErrorCodes
 
     /// <summary>A priority outside 0-9 (the workflow's or a node's).</summary>
     public const string InvalidPriority = "invalid_priority";
+
+    /// <summary>A routingKey that is empty, too long, or starts with '$' without being a path such as <c>$.customerId</c>.</summary>
+    public const string InvalidRoutingKey = "invalid_routing_key";
+
+    /// <summary>A routingKey path that the run's input has no string, number or boolean at (the start is rejected).</summary>
+    public const string UnresolvedRoutingKey = "unresolved_routing_key";
 }

@@ -33,6 +33,13 @@ public sealed record NodeDefinition
     /// </summary>
     public int? Priority { get; init; }
 
+    /// <summary>
+    /// Sticky routing: nodes with the same key run on the same executor while it is online, and move together when it is
+    /// lost or drains. A literal (<c>"tenant-7"</c>) or a path into the workflow input (<c>"$.customerId"</c>), resolved
+    /// when the run starts. Overrides the workflow's <see cref="WorkflowDefinition.RoutingKey"/>.
+    /// </summary>
+    public string? RoutingKey { get; init; }
+
     /// <summary>What to do when the executor running this node is lost: <c>redispatch</c> (default), <c>fail</c> or <c>park</c>.</summary>
     public string? OnExecutorLost { get; init; }
 }

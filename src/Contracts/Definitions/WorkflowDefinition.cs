@@ -15,6 +15,9 @@ public sealed record WorkflowDefinition
     /// <summary>Priority (0-9) of every node that does not set its own; 0 when null.</summary>
     public int? Priority { get; init; }
 
+    /// <summary>Routing key (sticky routing) of every node that sets neither its own nor a target executor; none when null.</summary>
+    public string? RoutingKey { get; init; }
+
     /// <summary>Deadline for the whole run; none when null. Honoured from the scheduling work on.</summary>
     [JsonConverter(typeof(FlexibleTimeSpanConverter))]
     public TimeSpan? Timeout { get; init; }

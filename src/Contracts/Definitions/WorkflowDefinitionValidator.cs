@@ -37,6 +37,8 @@ public static partial class WorkflowDefinitionValidator
             errors.Add(new(InvalidTimeout, null, $"the workflow timeout must be positive, not {timeout}"));
         if (definition.Priority is { } priority && !IsPriority(priority))
             errors.Add(new(InvalidPriority, null, $"the workflow priority must be {MinPriority}-{MaxPriority}, not {priority}"));
+        if (definition.RoutingKey is { } routingKey && RoutingKeys.Check(routingKey) is { } badKey)
+            errors.Add(new(InvalidRoutingKey, null, "the workflow's " + badKey));
         var nodes = WithoutNullEntries(definition.Nodes ?? [], errors);
         if (nodes.Count == 0)
             errors.Add(new(EmptyWorkflow, null, "the workflow has no nodes"));
@@ -150,6 +152,10 @@ public static partial class WorkflowDefinitionValidator
             errors.Add(new(InvalidTarget, id, $"executor '{executor}' must be 1-100 letters, digits, '_', '.' or '-' (it names the queue executor.<id>)"));
         if (node.Pool is not null && node.Executor is not null)
             errors.Add(new(InvalidTarget, id, "a node targets either a pool or one executor, not both"));
+        if (node.RoutingKey is { } routingKey && RoutingKeys.Check(routingKey) is { } badKey)
+            errors.Add(new(InvalidRoutingKey, id, badKey));
+        if (node.RoutingKey is not null && node.Executor is not null)
+            errors.Add(new(InvalidTarget, id, "a node with a routingKey lets the key choose its executor; it cannot also name one ('executor')"));
         if (node.OnExecutorLost is { } policy && !OnExecutorLostPolicies.Contains(policy))
             errors.Add(new(InvalidOnExecutorLost, id, $"onExecutorLost must be one of {string.Join(", ", OnExecutorLostPolicies)}, not '{policy}'"));
     }

@@ -17,6 +17,8 @@ public sealed class ExecuteNodeConsumer(
     RunningExecutions running,
     NodeResultDelivery delivery,
     NodeCapacity capacity,
+    ExecutorInstance instance,
+    ExecutorDrain drain,
     IOptions<ExecutorOptions> options,
     TimeProvider time,
     ILogger<ExecuteNodeConsumer> logger) : IConsumer<ExecuteNode>
@@ -62,6 +64,21 @@ public sealed class ExecuteNodeConsumer(
         {
             logger.LogWarning("Execution {ExecutionId} already finished here; its result is published again instead of running it twice", m.ExecutionId);
             await delivery.PublishAsync(context, earlier, m.ExecutionId);
+            return;
+        }
+
+        // Sticky routing sent it to this executor's own queue for one process: another process under the same id (a
+        // restart finding the killed one's copies in the durable queue) or this one draining gives it back unrun, and the
+        // saga dispatches it to the key's current owner, or fences it off if it has moved it already.
+        if (m.RoutedInstance is { } routedTo && (routedTo != instance.Id || drain.IsDraining))
+        {
+            var why = routedTo != instance.Id ? $"it was routed to an earlier process of executor {executorId}" : $"executor {executorId} drains";
+            logger.LogWarning("Execution {ExecutionId} handed back unstarted: {Why}", m.ExecutionId, why);
+            await context.Publish(new NodeFailed
+            {
+                WorkflowId = m.WorkflowId, NodeId = m.NodeId, Attempt = m.Attempt, ExecutorId = executorId,
+                Error = $"handed back unstarted: {why}", Retryable = true, HandedOver = true, Timestamp = Now,
+            });
             return;
         }
 

@@ -40,6 +40,7 @@ public sealed class ExecutorPresence(
             Host = Environment.MachineName,
             AgentVersion = AgentVersion,
             HeartbeatInterval = Options.HeartbeatInterval,
+            OwnQueue = Options.HasStableId,
             Timestamp = Now,
         }, stoppingToken);
 
@@ -79,6 +80,7 @@ public sealed class ExecutorPresence(
         HeartbeatInterval = Options.HeartbeatInterval,
         InFlight = running.ExecutionIds,
         Draining = drain.IsDraining,
+        OwnQueue = Options.HasStableId,
         Timestamp = Now,
     };
 

@@ -60,6 +60,12 @@ public static class WorkflowEndpoints
                 return problem;
         }
 
+        // The saga rejects such a start too; checked here as well so the client hears why at once (a 400, not a WorkflowRejected).
+        var unresolved = new List<DefinitionError>();
+        RoutingKeys.ResolveAll(definition!, submit.Input, unresolved);
+        if (unresolved.Count > 0)
+            return ApiProblems.InvalidDefinition(unresolved);
+
         var location = $"/api/v1/workflows/{submit.Id}";
         // Idempotent submit: a known id starts nothing and answers with what exists (the saga ignores a second start too).
         if (await db.Workflows.AsNoTracking().AnyAsync(w => w.CorrelationId == submit.Id, cancellationToken))

@@ -18,7 +18,16 @@ public interface IExecutorDirectory
     /// </param>
     /// <param name="cancellationToken">Stops a refresh of the view.</param>
     Task<string?> WaitingReasonAsync(string capability, string? pool, string? executor, string? goneExecutor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sticky routing: the executor that owns <paramref name="routingKey"/> among the online executors that consume their
+    /// own queue and can take the node (capability, pool), not counting <paramref name="goneExecutor"/>; null when none can.
+    /// </summary>
+    Task<KeyOwner?> OwnerOfAsync(string routingKey, string capability, string? pool, string? goneExecutor, CancellationToken cancellationToken);
 }
+
+/// <summary>The executor a routing key chose, and its process instance at the time (stamped on the command).</summary>
+public sealed record KeyOwner(string ExecutorId, Guid InstanceId);
 
 /// <summary>
 /// This process's view of which executors are online, refreshed from the <c>executors</c> table every
@@ -57,6 +66,32 @@ public sealed class ExecutorDirectory(
         return ReasonIn(_snapshot!.Online, capability, pool, executor, goneExecutor);
     }
 
+    public async Task<KeyOwner?> OwnerOfAsync(string routingKey, string capability, string? pool, string? goneExecutor,
+        CancellationToken cancellationToken)
+    {
+        // A key's owner is read from a view at most FreshEnough old, so a node dispatched right after an executor came
+        // online, or began draining, goes where the registry says. Concurrent dispatches share one refresh, so a busy
+        // orchestrator reads the executors table at most ten times a second for this. Should the view still be a moment
+        // behind, the registry corrects it: a lost or draining executor's unstarted sticky attempts are sent again.
+        if (_snapshot is not { } current || time.GetUtcNow() - current.ReadAt >= FreshEnough)
+        {
+            try
+            {
+                await SharedRefreshAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogDebug(ex, "Executor directory refresh failed; routing key {RoutingKey} is routed from the last view", routingKey);
+                if (_snapshot is null)
+                    return null;
+            }
+        }
+
+        var candidates = _snapshot!.Online.Where(e => e.OwnQueue && e.ExecutorId != goneExecutor && e.Capabilities.Contains(capability)
+            && (pool is null || e.Pools.Contains(pool)));
+        return RendezvousHash.Owner(routingKey, candidates, e => e.ExecutorId) is { } owner ? new KeyOwner(owner.ExecutorId, owner.InstanceId) : null;
+    }
+
     private static string? ReasonIn(IReadOnlyList<OnlineExecutor> all, string capability, string? pool, string? executor, string? goneExecutor)
     {
         var online = goneExecutor is null ? all : all.Where(e => e.ExecutorId != goneExecutor).ToList();
@@ -76,15 +111,33 @@ public sealed class ExecutorDirectory(
         return null;
     }
 
+    private Task? _refreshing;
+    private readonly Lock _refreshLock = new();
+
+    // One refresh at a time for sticky routing: callers that find it under way wait for it instead of querying again.
+    private Task SharedRefreshAsync(CancellationToken cancellationToken)
+    {
+        lock (_refreshLock)
+        {
+            if (_refreshing is { IsCompleted: false } running)
+                return running.WaitAsync(cancellationToken);
+            // Not tied to one caller's token: the others share it.
+            _refreshing = RefreshAsync(CancellationToken.None);
+            return _refreshing.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Reads the table now (tests and start-up use it; the loop calls it every refresh interval).</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         await using var db = dbContextFactory.Create();
         var rows = await db.Executors.AsNoTracking()
             .Where(e => e.CurrentState == "Online")
-            .Select(e => new { e.ExecutorId, e.Capabilities, e.Pools })
+            .Select(e => new { e.ExecutorId, e.InstanceId, e.OwnQueue, e.Capabilities, e.Pools })
             .ToListAsync(cancellationToken);
-        _snapshot = new Snapshot(rows.Select(r => new OnlineExecutor(r.ExecutorId, Split(r.Capabilities), Split(r.Pools))).ToList(), time.GetUtcNow());
+        _snapshot = new Snapshot(
+            rows.Select(r => new OnlineExecutor(r.ExecutorId, r.InstanceId, r.OwnQueue, Split(r.Capabilities), Split(r.Pools))).ToList(),
+            time.GetUtcNow());
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -110,5 +163,5 @@ public sealed class ExecutorDirectory(
 
     private sealed record Snapshot(IReadOnlyList<OnlineExecutor> Online, DateTimeOffset ReadAt);
 
-    private sealed record OnlineExecutor(string ExecutorId, HashSet<string> Capabilities, HashSet<string> Pools);
+    private sealed record OnlineExecutor(string ExecutorId, Guid InstanceId, bool OwnQueue, HashSet<string> Capabilities, HashSet<string> Pools);
 }

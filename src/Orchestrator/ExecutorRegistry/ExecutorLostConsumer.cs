@@ -10,7 +10,8 @@ namespace SagaWorkflow.Orchestrator.ExecutorRegistry;
 /// <summary>
 /// Fans an <see cref="ExecutorLost"/> out to the workflows it concerns: every current attempt recorded on that executor
 /// (<c>workflow_nodes.executor_id</c>) plus every execution it listed in flight at its last heartbeat (it may have
-/// started one whose NodeStarted was not applied yet). Each workflow gets one <see cref="ReassignNodes"/>, and its saga
+/// started one whose NodeStarted was not applied yet), and every attempt sticky routing sent to its own queue that had
+/// not started (<c>workflow_nodes.routed_executor</c>: only it consumed that queue). Each workflow gets one <see cref="ReassignNodes"/>, and its saga
 /// decides under its own lock; attempts that moved on meanwhile are left alone there.
 /// </summary>
 public sealed class ExecutorLostConsumer(WorkflowDbContextFactory dbContextFactory, ILogger<ExecutorLostConsumer> logger) : IConsumer<ExecutorLost>
@@ -22,7 +23,8 @@ public sealed class ExecutorLostConsumer(WorkflowDbContextFactory dbContextFacto
         var m = context.Message;
         await using var db = dbContextFactory.Create();
         var recorded = await db.Nodes.AsNoTracking()
-            .Where(n => n.ExecutorId == m.ExecutorId && n.State == NodeStatus.Running)
+            .Where(n => (n.ExecutorId == m.ExecutorId && n.State == NodeStatus.Running)
+                || (n.RoutedExecutor == m.ExecutorId && n.State == NodeStatus.Dispatched))
             .Select(n => new { n.WorkflowId, n.NodeId, n.Attempt })
             .ToListAsync(context.CancellationToken);
         var attempts = recorded.Select(r => (r.WorkflowId, r.NodeId, r.Attempt)).ToHashSet();

@@ -28,6 +28,7 @@ public sealed class ExecutorSteps(IOptions<FailoverOptions> options, BrokerConne
         }
 
         Record(saga, m.ExecutorId, m.InstanceId, m.Capabilities, m.Pools, m.Concurrency, m.Host, m.AgentVersion, m.HeartbeatInterval, m.Timestamp);
+        saga.OwnQueue = m.OwnQueue;
         saga.StartedAt = m.Timestamp;
         saga.InFlightCount = 0;
         saga.InFlightJson = "[]";
@@ -48,6 +49,8 @@ public sealed class ExecutorSteps(IOptions<FailoverOptions> options, BrokerConne
         RecordHeartbeat(context.Saga, m);
         if (firstSeen)
             await ClearWaitingReasonsAsync(context, m.ExecutorId, m.Capabilities, m.Pools);
+        if (m.Draining)
+            await RerouteStickyAsync(context, m);
     }
 
     /// <summary>A lost (frozen, cut off) or stopped executor heartbeats again: online again; its old attempts stay reassigned.</summary>
@@ -137,7 +140,46 @@ public sealed class ExecutorSteps(IOptions<FailoverOptions> options, BrokerConne
         Record(saga, m.ExecutorId, m.InstanceId, m.Capabilities, m.Pools, m.Concurrency, m.Host, m.AgentVersion, m.HeartbeatInterval, m.Timestamp);
         saga.InFlightCount = m.InFlight.Count;
         saga.InFlightJson = JsonSerializer.Serialize(m.InFlight);
+        saga.OwnQueue = m.OwnQueue;
     }
+
+    /// <summary>
+    /// Sticky routing while an executor drains: it has stopped consuming its own queue, so attempts its routing keys sent
+    /// there and that it has not started (not in this heartbeat's in-flight list) would wait for it forever. Each such
+    /// workflow's saga is told to send them again, to their keys' new owners (the registry only reads node rows). Asked
+    /// on every draining heartbeat, so an attempt routed here from a view a moment old is moved by the next one; the saga
+    /// ignores a repeat for an attempt it has already moved.
+    /// </summary>
+    private async Task RerouteStickyAsync(ConsumeContext context, ExecutorHeartbeat m)
+    {
+        if (!SagaDatabase.TryGet(context, out var db))
+            return;
+        var waiting = await db.Nodes.AsNoTracking()
+            .Where(n => n.RoutedExecutor == m.ExecutorId && n.State == NodeStatus.Dispatched)
+            .Select(n => new { n.WorkflowId, n.NodeId, n.Attempt })
+            .Take(RerouteBatch)
+            .ToListAsync(context.CancellationToken);
+        var running = m.InFlight.ToHashSet(StringComparer.Ordinal);
+        var unstarted = waiting.Where(n => !running.Contains(ExecuteNode.ExecutionIdFor(n.WorkflowId, n.NodeId, n.Attempt))).ToList();
+        if (unstarted.Count == 0)
+            return;
+        logger.LogInformation("Executor {ExecutorId} drains: moving {Count} unstarted sticky attempt(s) to their keys' new owners", m.ExecutorId, unstarted.Count);
+        var endpoint = await context.GetSendEndpoint(NodeQueues.WorkflowStateAddress);
+        foreach (var workflow in unstarted.GroupBy(n => n.WorkflowId))
+        {
+            await endpoint.Send(new ReassignNodes
+            {
+                WorkflowId = workflow.Key,
+                ExecutorId = m.ExecutorId,
+                Attempts = workflow.Select(n => new NodeAttemptRef { NodeId = n.NodeId, Attempt = n.Attempt }).ToList(),
+                Reason = $"executor {m.ExecutorId} drains before starting it",
+                Draining = true,
+            }, context.CancellationToken);
+        }
+    }
+
+    // Per heartbeat; the next heartbeat takes the rest.
+    private const int RerouteBatch = 500;
 
     private void Record(ExecutorState saga, string executorId, Guid instanceId, IReadOnlyList<string> capabilities, IReadOnlyList<string> pools,
         int concurrency, string host, string agentVersion, TimeSpan interval, DateTime timestamp)

@@ -90,19 +90,22 @@ public sealed class StaleDispatchSweeper(
     }
 
     /// <summary>
-    /// The gap in failover itself: nodes still <c>running</c> on an executor that was declared lost, or stopped, before
+    /// The gap in failover itself: nodes still <c>running</c> on an executor (or, sticky-routed, still <c>dispatched</c> to its
+    /// own queue) that was declared lost, or stopped, before
     /// <paramref name="cutoff"/> (its ExecutorLost ended in the error queue, or the orchestrator handling it died). One
     /// <see cref="ReassignNodes"/> per workflow and executor; the saga moves only attempts still held by that executor, so
     /// a failover that did happen meanwhile makes this a no-op.
     /// </summary>
     public static async Task<List<ReassignNodes>> OrphanedAttemptsAsync(WorkflowDbContext db, DateTime cutoff, CancellationToken cancellationToken)
     {
+        // Running there, or (sticky routing) sent to its own queue and never started: nobody else consumes that queue.
         var rows = await db.Nodes
-            .Where(n => n.State == NodeStatus.Running && db.Executors.Any(e => e.ExecutorId == n.ExecutorId
-                && ((e.CurrentState == "Lost" && e.LostAt < cutoff) || (e.CurrentState == "Stopped" && e.StoppedAt < cutoff))))
-            .OrderBy(n => n.StartedAt)
+            .Where(n => (n.State == NodeStatus.Running || (n.State == NodeStatus.Dispatched && n.RoutedExecutor != null))
+                && db.Executors.Any(e => e.ExecutorId == (n.State == NodeStatus.Running ? n.ExecutorId : n.RoutedExecutor)
+                    && ((e.CurrentState == "Lost" && e.LostAt < cutoff) || (e.CurrentState == "Stopped" && e.StoppedAt < cutoff))))
+            .OrderBy(n => n.DispatchedAt)
             .Take(BatchSize)
-            .Select(n => new { n.WorkflowId, n.NodeId, n.Attempt, ExecutorId = n.ExecutorId! })
+            .Select(n => new { n.WorkflowId, n.NodeId, n.Attempt, ExecutorId = (n.State == NodeStatus.Running ? n.ExecutorId : n.RoutedExecutor)! })
             .ToListAsync(cancellationToken);
         return rows.GroupBy(r => (r.WorkflowId, r.ExecutorId))
             .Select(g => new ReassignNodes
@@ -127,7 +130,7 @@ public sealed class StaleDispatchSweeper(
             .Where(n => n.State == NodeStatus.Dispatched && n.DispatchedAt < cutoff && n.WaitingReason == null)
             .OrderBy(n => n.DispatchedAt)
             .Take(BatchSize)
-            .Select(n => new { n.WorkflowId, n.NodeId, n.Attempt, n.Capability, n.Pool, n.TargetExecutor, n.DispatchedAt })
+            .Select(n => new { n.WorkflowId, n.NodeId, n.Attempt, n.Capability, n.Pool, n.TargetExecutor, n.RoutedExecutor, n.DispatchedAt })
             .ToListAsync(cancellationToken);
         if (candidates.Count == 0)
             return [];
@@ -137,11 +140,12 @@ public sealed class StaleDispatchSweeper(
         var oldest = candidates[0].DispatchedAt;
         var queues = await db.Nodes
             .Where(n => n.StartedAt != null && n.StartedAt >= oldest)
-            .GroupBy(n => new { n.Capability, n.Pool, n.TargetExecutor })
-            .Select(g => new { g.Key.Capability, g.Key.Pool, g.Key.TargetExecutor, LatestDispatch = g.Max(n => n.DispatchedAt), LatestStart = g.Max(n => n.StartedAt) })
+            .GroupBy(n => new { n.Capability, n.Pool, n.TargetExecutor, n.RoutedExecutor })
+            .Select(g => new { g.Key.Capability, g.Key.Pool, g.Key.TargetExecutor, g.Key.RoutedExecutor, LatestDispatch = g.Max(n => n.DispatchedAt), LatestStart = g.Max(n => n.StartedAt) })
             .ToListAsync(cancellationToken);
         return candidates
-            .Where(c => queues.Find(q => q.Capability == c.Capability && q.Pool == c.Pool && q.TargetExecutor == c.TargetExecutor) is not { } queue
+            .Where(c => queues.Find(q => q.Capability == c.Capability && q.Pool == c.Pool && q.TargetExecutor == c.TargetExecutor
+                    && q.RoutedExecutor == c.RoutedExecutor) is not { } queue
                 || queue.LatestDispatch > c.DispatchedAt
                 || queue.LatestStart < cutoff)
             .Select(c => new RecoverNode { WorkflowId = c.WorkflowId, NodeId = c.NodeId, Attempt = c.Attempt })

@@ -26,21 +26,39 @@ public sealed class FailoverSteps(NodeActions actions, ILogger<FailoverSteps> lo
         {
             var node = WorkflowGraph.Of(context).Find(attempt.NodeId);
             // Only the attempt that is current and still held by the lost executor moves: a node the broker already
-            // redelivered to another executor (kill -9 returns unacked work at once) is left running where it is.
-            if (node is null || node.Attempt != attempt.Attempt || node.State is not (NodeStatus.Running or NodeStatus.Dispatched)
-                || (node.ExecutorId is not null && node.ExecutorId != message.ExecutorId))
+            // redelivered to another executor (kill -9 returns unacked work at once) is left running where it is. A
+            // draining executor keeps what it has started (it finishes it); only sticky attempts still queued for it move.
+            if (node is null || node.Attempt != attempt.Attempt
+                || node.State is not (NodeStatus.Running or NodeStatus.Dispatched)
+                || (message.Draining && node.State != NodeStatus.Dispatched)
+                || (node.ExecutorId is not null && node.ExecutorId != message.ExecutorId)
+                || (node.State == NodeStatus.Dispatched && node.RoutedExecutor is not null && node.RoutedExecutor != message.ExecutorId))
             {
                 logger.LogInformation("Node {NodeId} attempt {Attempt} of workflow {WorkflowId} is no longer on executor {ExecutorId}; not reassigned",
                     attempt.NodeId, attempt.Attempt, context.Saga.CorrelationId, message.ExecutorId);
                 continue;
             }
 
-            await ApplyLostPolicyAsync(context, node, $"executor {message.ExecutorId} lost: {message.Reason}");
+            if (message.Draining)
+            {
+                // It never started, so its onExecutorLost policy (about work that may have run) does not apply.
+                logger.LogInformation("Node {NodeId} attempt {Attempt} of workflow {WorkflowId}: {Reason}; dispatching attempt {Next} to its key's new owner",
+                    node.NodeId, node.Attempt, context.Saga.CorrelationId, message.Reason, node.Attempt + 1);
+                actions.Touch(context.Saga);
+                await actions.SupersedeAsync(context, node, AttemptOutcomes.Rerouted, message.Reason, goneExecutor: message.ExecutorId);
+                continue;
+            }
+
+            await ApplyLostPolicyAsync(context, node, $"executor {message.ExecutorId} lost: {message.Reason}", message.ExecutorId);
         }
     }
 
-    /// <summary>The node's current attempt lost its executor: redispatch it, fail it, or park it in doubt, per its policy.</summary>
-    public async Task ApplyLostPolicyAsync(BehaviorContext<WorkflowState> context, WorkflowNodeState node, string reason)
+    /// <summary>
+    /// The node's current attempt lost its executor: redispatch it, fail it, or park it in doubt, per its policy.
+    /// <paramref name="goneExecutor"/> is the executor it is taken from (default: the one that started it), left out of
+    /// the next routing.
+    /// </summary>
+    public async Task ApplyLostPolicyAsync(BehaviorContext<WorkflowState> context, WorkflowNodeState node, string reason, string? goneExecutor = null)
     {
         switch (node.OnExecutorLost)
         {
@@ -59,7 +77,7 @@ public sealed class FailoverSteps(NodeActions actions, ILogger<FailoverSteps> lo
                 logger.LogWarning("Node {NodeId} attempt {Attempt} of workflow {WorkflowId}: {Reason}; dispatching attempt {Next}",
                     node.NodeId, node.Attempt, context.Saga.CorrelationId, reason, node.Attempt + 1);
                 actions.Touch(context.Saga);
-                await actions.SupersedeAsync(context, node, AttemptOutcomes.Lost, reason, goneExecutor: node.ExecutorId);
+                await actions.SupersedeAsync(context, node, AttemptOutcomes.Lost, reason, goneExecutor: goneExecutor ?? node.ExecutorId);
                 break;
         }
     }

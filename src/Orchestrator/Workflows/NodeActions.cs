@@ -28,15 +28,28 @@ public sealed class NodeActions(TimeProvider time, IExecutorDirectory directory,
     {
         if (!evenIfPaused && WorkflowControlSteps.IsPaused(context.Saga))
             nodes = nodes.Where(n => n.State is not (NodeStatus.Pending or NodeStatus.Retrying)).ToList();
-        foreach (var node in nodes)
-            node.Dispatch(Now, await directory.WaitingReasonAsync(node.Capability, node.Pool, node.TargetExecutor, goneExecutor, context.CancellationToken));
+        var owners = new KeyOwner?[nodes.Count];
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var node = nodes[i];
+            // Sticky routing: the key's owner among the online executors, sent to its own queue. Without one (none online
+            // that can take it) the node waits in the shared queue like any other, for whichever executor comes first.
+            var owner = owners[i] = node.RoutingKey is { } key
+                ? await directory.OwnerOfAsync(key, node.Capability, node.Pool, goneExecutor, context.CancellationToken)
+                : null;
+            var reason = owner is null
+                ? await directory.WaitingReasonAsync(node.Capability, node.Pool, node.TargetExecutor, goneExecutor, context.CancellationToken)
+                : null;
+            node.Dispatch(Now, reason, owner?.ExecutorId);
+        }
 
         var graph = WorkflowGraph.Of(context);
         var definition = RunDefinition.Of(context.Saga);
-        foreach (var node in nodes)
+        for (var i = 0; i < nodes.Count; i++)
         {
-            var command = WorkflowRun.ExecuteCommand(graph, node, context.Saga.InputJson);
-            var address = await queues.AddressAsync(node.Capability, node.Pool, node.TargetExecutor, context.CancellationToken);
+            var node = nodes[i];
+            var command = WorkflowRun.ExecuteCommand(graph, node, context.Saga.InputJson) with { RoutedInstance = owners[i]?.InstanceId };
+            var address = await queues.AddressAsync(node.Capability, node.Pool, node.TargetExecutor ?? node.RoutedExecutor, context.CancellationToken);
             var endpoint = await context.GetSendEndpoint(address);
             await endpoint.Send(command, NodeQueueTargets.SendPipe(definition.PriorityOf(node.NodeId)), context.CancellationToken);
         }

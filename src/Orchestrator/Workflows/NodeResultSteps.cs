@@ -54,16 +54,18 @@ public sealed class NodeResultSteps(NodeActions actions, ILogger<NodeResultSteps
     public async Task ApplyFailedAsync(BehaviorContext<WorkflowState, NodeFailed> context)
     {
         var message = context.Message;
-        var node = await actions.CurrentAttemptAsync(context, message.NodeId, message.Attempt, message.ExecutorId, AttemptOutcomes.Failed, message.Error,
-            message.Timestamp);
+        // A late hand-back (a sticky command that reached a restarted process after its attempt was moved) is recorded as such.
+        var node = await actions.CurrentAttemptAsync(context, message.NodeId, message.Attempt, message.ExecutorId,
+            message.HandedOver ? AttemptOutcomes.HandedOver : AttemptOutcomes.Failed, message.Error, message.Timestamp);
         if (node is null)
             return;
         StartedWithResult(context, node, message.StartedAt, message.Timestamp);
         actions.Touch(context.Saga);
         if (message.HandedOver)
         {
-            // A draining executor gave it back at its deadline: not the node's fault, so no retry is used up.
-            await actions.SupersedeAsync(context, node, AttemptOutcomes.HandedOver, $"handed over by draining executor {message.ExecutorId}",
+            // A draining executor gave it back (at its deadline, or unstarted), or a sticky command reached a process it was
+            // not routed to: not the node's fault, so no retry is used up.
+            await actions.SupersedeAsync(context, node, AttemptOutcomes.HandedOver, $"handed over by executor {message.ExecutorId}: {message.Error}",
                 goneExecutor: message.ExecutorId);
             return;
         }

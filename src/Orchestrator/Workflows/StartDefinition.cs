@@ -10,11 +10,15 @@ namespace SagaWorkflow.Orchestrator.Workflows;
 
 /// <summary>
 /// The definition a <see cref="StartWorkflow"/> runs — inline, or registered by name (read from
-/// <c>workflow_definitions</c> in the saga's own transaction) — with its validation errors. Resolved once per message:
-/// the start condition, the start step, the deadline and the rejection share this payload.
+/// <c>workflow_definitions</c> in the saga's own transaction) — with its validation errors and its nodes' routing keys
+/// resolved against the run's input. Resolved once per message: the start condition, the start step, the deadline and the
+/// rejection share this payload.
 /// </summary>
 public sealed record StartDefinition(WorkflowDefinition? Definition, IReadOnlyList<DefinitionError> Errors)
 {
+    /// <summary>Each node's routing key in this run (nodes without one are absent).</summary>
+    public IReadOnlyDictionary<string, string> RoutingKeys { get; init; } = new Dictionary<string, string>();
+
     public static StartDefinition Of(PipeContext context) =>
         context.TryGetPayload<StartDefinition>(out var resolved) ? resolved
             : throw new InvalidOperationException("the start definition is read before it was resolved");
@@ -43,7 +47,14 @@ public sealed record StartDefinition(WorkflowDefinition? Definition, IReadOnlyLi
         }
 
         // Every start is validated here, once, whatever its source: a message from any client is not trusted.
-        return new StartDefinition(definition, WorkflowDefinitionValidator.Validate(definition));
+        var errors = WorkflowDefinitionValidator.Validate(definition);
+        if (errors.Count > 0)
+            return new StartDefinition(definition, errors);
+        // A key taken from the input that the input lacks rejects the run as a whole: nothing is stored or dispatched,
+        // rather than some nodes routed by a guess.
+        var unresolved = new List<DefinitionError>();
+        var keys = Contracts.Definitions.RoutingKeys.ResolveAll(definition!, message.Input, unresolved);
+        return new StartDefinition(definition, unresolved) { RoutingKeys = keys };
     }
 
     private static StartDefinition Rejected(string code, string message) => new(null, [new DefinitionError(code, null, message)]);

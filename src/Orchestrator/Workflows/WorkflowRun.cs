@@ -8,7 +8,12 @@ namespace SagaWorkflow.Orchestrator.Workflows;
 /// <summary>Builds a run's rows from its definition, and the commands that run its nodes.</summary>
 public static class WorkflowRun
 {
-    public static void Initialize(WorkflowState saga, WorkflowDefinition definition, StartWorkflow message, DateTime now)
+    /// <summary>
+    /// The run's row and its pending node rows; <paramref name="routingKeys"/> are the nodes' routing keys, resolved
+    /// against the run's input (<see cref="RoutingKeys.ResolveAll"/>).
+    /// </summary>
+    public static void Initialize(WorkflowState saga, WorkflowDefinition definition, StartWorkflow message, DateTime now,
+        IReadOnlyDictionary<string, string>? routingKeys = null)
     {
         saga.DefinitionName = definition.Name;
         saga.DefinitionVersion = definition.Version;
@@ -31,7 +36,8 @@ public static class WorkflowRun
                 timeoutMs: node.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : null,
                 pool: node.Pool,
                 targetExecutor: node.Executor,
-                onExecutorLost: node.OnExecutorLost ?? WorkflowDefinitionValidator.OnExecutorLostPolicies[0])));
+                onExecutorLost: node.OnExecutorLost ?? WorkflowDefinitionValidator.OnExecutorLostPolicies[0],
+                routingKey: routingKeys?.GetValueOrDefault(node.Id))));
     }
 
     public static ExecuteNode ExecuteCommand(WorkflowGraph graph, WorkflowNodeState node, string? workflowInputJson) => new()

@@ -28,8 +28,9 @@ public sealed class WorkflowSteps(NodeActions actions, ILogger<WorkflowSteps> lo
 
     public async Task StartAsync(BehaviorContext<WorkflowState, StartWorkflow> context)
     {
-        var definition = StartDefinition.Of(context).Definition!;
-        WorkflowRun.Initialize(context.Saga, definition, context.Message, Now);
+        var start = StartDefinition.Of(context);
+        var definition = start.Definition!;
+        WorkflowRun.Initialize(context.Saga, definition, context.Message, Now, start.RoutingKeys);
         await actions.DispatchAsync(context, WorkflowGraph.Of(context).ReadyNodes());
         WorkflowMetrics.WorkflowStarted(context, definition.Name);
         logger.LogInformation("Workflow {WorkflowId} ({Definition} v{Version}) started with {NodeCount} nodes",

@@ -25,6 +25,9 @@ public class ExecutorState : IVersionedSaga
     public string Pools { get; set; } = "";
 
     public int Concurrency { get; set; }
+
+    /// <summary>Whether it consumes its own queue <c>executor.&lt;id&gt;</c> (a configured id): only such executors own routing keys.</summary>
+    public bool OwnQueue { get; set; }
     public string Host { get; set; } = "";
     public string AgentVersion { get; set; } = "";
     public int InFlightCount { get; set; }

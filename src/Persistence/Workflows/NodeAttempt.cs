@@ -54,5 +54,8 @@ public static class AttemptOutcomes
     /// <summary>The command sat undelivered too long (possibly lost in transit); a new attempt was dispatched.</summary>
     public const string NeverStarted = "never_started";
 
+    /// <summary>Sticky routing: its key's executor began draining before starting it; the next attempt went to the key's new owner.</summary>
+    public const string Rerouted = "rerouted";
+
     public const string Cancelled = "cancelled";
 }

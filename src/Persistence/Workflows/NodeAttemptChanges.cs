@@ -31,7 +31,7 @@ public sealed class NodeAttemptChanges
             WorkflowId = node.WorkflowId,
             NodeId = node.NodeId,
             Attempt = node.Attempt,
-            ExecutorId = node.TargetExecutor,
+            ExecutorId = node.TargetExecutor ?? node.RoutedExecutor,
             Outcome = AttemptOutcomes.Dispatched,
             DispatchedAt = at,
         };

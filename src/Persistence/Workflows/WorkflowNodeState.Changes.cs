@@ -5,9 +5,10 @@ public partial class WorkflowNodeState
 {
     /// <summary>
     /// The next attempt goes out: from pending (dependencies met), retrying (due, or its attempt superseded), or in doubt
-    /// (an operator chose retry). <paramref name="waitingReason"/> says why it may wait (no online executor can take it).
+    /// (an operator chose retry). <paramref name="waitingReason"/> says why it may wait (no online executor can take it);
+    /// <paramref name="routedExecutor"/> is the executor its routing key sent it to, if any.
     /// </summary>
-    public void Dispatch(DateTime now, string? waitingReason)
+    public void Dispatch(DateTime now, string? waitingReason, string? routedExecutor = null)
     {
         Require(State is NodeStatus.Pending or NodeStatus.Retrying or NodeStatus.InDoubt, "dispatched");
         Attempt++;
@@ -18,6 +19,7 @@ public partial class WorkflowNodeState
         NextAttemptAt = null;
         ExecutorId = null;
         WaitingReason = waitingReason;
+        RoutedExecutor = routedExecutor;
         Attempts.Dispatched(this, now);
     }
 
@@ -172,6 +174,7 @@ public partial class WorkflowNodeState
         FinishedAt = null;
         NextAttemptAt = null;
         WaitingReason = null;
+        RoutedExecutor = null;
     }
 
     /// <summary>A result of <paramref name="attempt"/>, no longer current: recorded on that attempt's row, never applied.</summary>

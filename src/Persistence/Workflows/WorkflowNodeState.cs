@@ -62,6 +62,19 @@ public partial class WorkflowNodeState
     /// <summary>One executor the node is targeted at; its queue is that executor's own.</summary>
     public string? TargetExecutor { get; init; }
 
+    /// <summary>
+    /// Sticky routing: the node's key, resolved when the run started (a literal, or the value at a path of the input).
+    /// Nodes with the same key run on the executor that owns it among those online.
+    /// </summary>
+    public string? RoutingKey { get; init; }
+
+    /// <summary>
+    /// The executor the routing key sent the latest attempt to (its own queue); null when the key had no owner online
+    /// (the attempt then waits in the shared queue) or the node has no key. A lost or draining executor's sticky attempts
+    /// still <c>dispatched</c> are found by it and sent again, to the key's new owner.
+    /// </summary>
+    public string? RoutedExecutor { get; private set => field = Changed(value); }
+
     /// <summary>The <c>node_attempts</c> rows this node's methods wrote and the repository has yet to save (not a column).</summary>
     public NodeAttemptChanges Attempts { get; } = new();
 
@@ -89,7 +102,7 @@ public partial class WorkflowNodeState
 
     /// <summary>A new run's node: pending, with the retry budget of its definition.</summary>
     public static WorkflowNodeState Pending(Guid workflowId, string nodeId, int ordinal, string capability, int maxAttempts, string dependsOnJson,
-        string? inputJson, long? timeoutMs, string? pool, string? targetExecutor, string onExecutorLost) => new()
+        string? inputJson, long? timeoutMs, string? pool, string? targetExecutor, string onExecutorLost, string? routingKey = null) => new()
     {
         WorkflowId = workflowId,
         NodeId = nodeId,
@@ -102,5 +115,6 @@ public partial class WorkflowNodeState
         Pool = pool,
         TargetExecutor = targetExecutor,
         OnExecutorLost = onExecutorLost,
+        RoutingKey = routingKey,
     };
 }

@@ -22,8 +22,12 @@ public sealed class WorkflowNodeStateMap : IEntityTypeConfiguration<WorkflowNode
         builder.Property(x => x.WaitingReason).HasMaxLength(300);
         builder.Property(x => x.Pool).HasMaxLength(100);
         builder.Property(x => x.TargetExecutor).HasMaxLength(200);
+        builder.Property(x => x.RoutingKey).HasMaxLength(200);
+        builder.Property(x => x.RoutedExecutor).HasMaxLength(200);
 
         builder.HasIndex(x => x.ExecutorId);
+        // A lost or draining executor's unstarted sticky attempts are looked up by it.
+        builder.HasIndex(x => x.RoutedExecutor);
         // Pending node_attempts rows, saved by the repository beside the node (not a column).
         builder.Ignore(x => x.Attempts);
     }

@@ -53,6 +53,39 @@ public sealed class When_the_sweeper_looks_for_lost_work
     }
 
     [Theory, Providers]
+    public async Task Sticky_nodes_still_queued_for_an_executor_lost_or_stopped_past_the_grace_are_found(DatabaseProvider provider)
+    {
+        await using var database = await ScratchDatabase.CreateAsync(provider);
+        _factory = database.Factory;
+        await AddExecutorAsync("lost-long-ago", "Lost", Now.AddMinutes(-1));
+        await AddExecutorAsync("online", "Online", null);
+        var orphaned = await AddRoutedAsync(("a", "lost-long-ago"), ("b", "online"));
+
+        await using var db = _factory.Create();
+        var found = await StaleDispatchSweeper.OrphanedAttemptsAsync(db, Now.AddSeconds(-15), CancellationToken.None);
+
+        var reassign = Assert.Single(found);
+        Assert.Equal((orphaned, "lost-long-ago"), (reassign.WorkflowId, reassign.ExecutorId));
+        var attempt = Assert.Single(reassign.Attempts);
+        Assert.Equal(("a", 1), (attempt.NodeId, attempt.Attempt));
+    }
+
+    // Nodes sticky routing sent to these executors' own queues, never started.
+    private async Task<Guid> AddRoutedAsync(params (string Node, string Executor)[] nodes)
+    {
+        await using var db = _factory.Create();
+        var workflow = new WorkflowState
+        {
+            CorrelationId = Guid.NewGuid(), CurrentState = "Running", DefinitionName = "w", DefinitionVersion = 1, DefinitionJson = "{}",
+            CreatedAt = Now, UpdatedAt = Now, Version = 1,
+            Nodes = new(nodes.Select(n => TestNodes.In(n.Node, NodeStatus.Dispatched, 1, capability: "http", dispatchedAt: Now.AddMinutes(-2), routedTo: n.Executor))),
+        };
+        db.Workflows.Add(workflow);
+        await db.SaveChangesAsync();
+        return workflow.CorrelationId;
+    }
+
+    [Theory, Providers]
     public async Task A_node_behind_a_moving_backlog_is_left_alone_but_one_passed_by_a_later_node_or_in_an_idle_queue_is_found(DatabaseProvider provider)
     {
         await using var database = await ScratchDatabase.CreateAsync(provider);

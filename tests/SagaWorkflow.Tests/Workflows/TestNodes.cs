@@ -13,22 +13,23 @@ public static class TestNodes
 
     /// <summary>
     /// A node of workflow <paramref name="workflowId"/> in <paramref name="state"/> at <paramref name="attempt"/>
-    /// (earlier attempts were superseded on the way), dispatched at <paramref name="dispatchedAt"/>.
+    /// (earlier attempts were superseded on the way), dispatched at <paramref name="dispatchedAt"/> (to executor
+    /// <paramref name="routedTo"/>'s own queue, as sticky routing does, when given).
     /// </summary>
     public static WorkflowNodeState In(string id, NodeStatus state = NodeStatus.Pending, int attempt = 0, string[]? dependsOn = null,
         Guid? workflowId = null, string capability = "noop", int maxAttempts = 1, DateTime? dispatchedAt = null, string? executorId = null,
-        string? outputJson = null, DateTime? startedAt = null, DateTime? nextAttemptAt = null)
+        string? outputJson = null, DateTime? startedAt = null, DateTime? nextAttemptAt = null, string? routedTo = null)
     {
         var node = WorkflowNodeState.Pending(workflowId ?? Guid.Empty, id, id[0], capability, maxAttempts, JsonSerializer.Serialize(dependsOn ?? []),
             null, null, null, null, "redispatch");
         if (state == NodeStatus.Pending)
             return node;
         var at = dispatchedAt ?? At;
-        node.Dispatch(at, null);
+        node.Dispatch(at, null, routedTo);
         while (node.Attempt < Math.Max(1, attempt))
         {
             node.Supersede(AttemptOutcomes.Lost, "test: an earlier attempt", at);
-            node.Dispatch(at, null);
+            node.Dispatch(at, null, routedTo);
         }
 
         switch (state)

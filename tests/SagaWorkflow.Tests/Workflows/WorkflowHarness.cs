@@ -88,4 +88,8 @@ internal sealed class EveryExecutorOnline : IExecutorDirectory
 {
     public Task<string?> WaitingReasonAsync(string capability, string? pool, string? executor, string? goneExecutor, CancellationToken cancellationToken) =>
         Task.FromResult<string?>(null);
+
+    // No executor has its own queue here: a node with a routing key goes to its capability's queue like any other.
+    public Task<KeyOwner?> OwnerOfAsync(string routingKey, string capability, string? pool, string? goneExecutor, CancellationToken cancellationToken) =>
+        Task.FromResult<KeyOwner?>(null);
 }

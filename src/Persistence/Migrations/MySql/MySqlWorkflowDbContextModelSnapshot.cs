@@ -145,6 +145,10 @@ namespace SagaWorkflow.Persistence.Migrations.MySql
                         .HasColumnType("varchar(500)")
                         .HasColumnName("lost_reason");
 
+                    b.Property<bool>("OwnQueue")
+                        .HasColumnType("tinyint(1)")
+                        .HasColumnName("own_queue");
+
                     b.Property<string>("Pools")
                         .IsRequired()
                         .HasMaxLength(1000)
@@ -478,6 +482,16 @@ namespace SagaWorkflow.Persistence.Migrations.MySql
                         .HasColumnType("varchar(100)")
                         .HasColumnName("pool");
 
+                    b.Property<string>("RoutedExecutor")
+                        .HasMaxLength(200)
+                        .HasColumnType("varchar(200)")
+                        .HasColumnName("routed_executor");
+
+                    b.Property<string>("RoutingKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("varchar(200)")
+                        .HasColumnName("routing_key");
+
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("datetime(6)")
                         .HasColumnName("started_at");
@@ -511,6 +525,9 @@ namespace SagaWorkflow.Persistence.Migrations.MySql
 
                     b.HasIndex("ExecutorId")
                         .HasDatabaseName("ix_workflow_nodes_executor_id");
+
+                    b.HasIndex("RoutedExecutor")
+                        .HasDatabaseName("ix_workflow_nodes_routed_executor");
 
                     b.HasIndex("State")
                         .HasDatabaseName("ix_workflow_nodes_state");

@@ -143,6 +143,10 @@ namespace SagaWorkflow.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(500)")
                         .HasColumnName("lost_reason");
 
+                    b.Property<bool>("OwnQueue")
+                        .HasColumnType("boolean")
+                        .HasColumnName("own_queue");
+
                     b.Property<string>("Pools")
                         .IsRequired()
                         .HasMaxLength(1000)
@@ -476,6 +480,16 @@ namespace SagaWorkflow.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("pool");
 
+                    b.Property<string>("RoutedExecutor")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("routed_executor");
+
+                    b.Property<string>("RoutingKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("routing_key");
+
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("started_at");
@@ -509,6 +523,9 @@ namespace SagaWorkflow.Persistence.Migrations.Postgres
 
                     b.HasIndex("ExecutorId")
                         .HasDatabaseName("ix_workflow_nodes_executor_id");
+
+                    b.HasIndex("RoutedExecutor")
+                        .HasDatabaseName("ix_workflow_nodes_routed_executor");
 
                     b.HasIndex("State")
                         .HasDatabaseName("ix_workflow_nodes_state");

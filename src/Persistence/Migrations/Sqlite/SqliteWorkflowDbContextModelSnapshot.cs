@@ -138,6 +138,10 @@ namespace SagaWorkflow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("lost_reason");
 
+                    b.Property<bool>("OwnQueue")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("own_queue");
+
                     b.Property<string>("Pools")
                         .IsRequired()
                         .HasMaxLength(1000)
@@ -471,6 +475,16 @@ namespace SagaWorkflow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("pool");
 
+                    b.Property<string>("RoutedExecutor")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("routed_executor");
+
+                    b.Property<string>("RoutingKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("routing_key");
+
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("started_at");
@@ -504,6 +518,9 @@ namespace SagaWorkflow.Persistence.Migrations.Sqlite
 
                     b.HasIndex("ExecutorId")
                         .HasDatabaseName("ix_workflow_nodes_executor_id");
+
+                    b.HasIndex("RoutedExecutor")
+                        .HasDatabaseName("ix_workflow_nodes_routed_executor");
 
                     b.HasIndex("State")
                         .HasDatabaseName("ix_workflow_nodes_state");

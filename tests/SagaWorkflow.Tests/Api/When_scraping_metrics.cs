@@ -105,7 +105,9 @@ public sealed class When_scraping_metrics(ApiHost api) : IClassFixture<ApiHost>
     private static readonly string[] NotAlwaysProduced = [.. FailoverCounters, "sagaworkflow_db_savepoints_total", "sagaworkflow_executors_lost_total",
         "sagaworkflow_cron_misfires_total", "sagaworkflow_saga_store_errors_total",
         // Counted only once retention deletes; When_the_retention_job_is_enabled reads it per table.
-        "sagaworkflow_retention_rows_purged_total"];
+        "sagaworkflow_retention_rows_purged_total",
+        // Counted only when a message fails inside a saga batch; When_results_arrive_together reads it.
+        "sagaworkflow_saga_batches_abandoned_total"];
 
     /// <summary>The delay capability's value of a counter; an absent series (nothing counted yet) is zero.</summary>
     private static double Delay(ExpositionFormat.Scrape scrape, string name) =>

@@ -27,6 +27,26 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         _echo = echo;
     }
 
+    /// <summary>
+    /// Where the orchestrator and executor programs are started from: <c>SAGAWORKFLOW_TEST_PROGRAMS</c> when set (scripts/test.sh
+    /// publishes both there compiled ReadyToRun, docs/testing.md), else the build output next to the tests (plain
+    /// <c>dotnet test</c> after a build).
+    /// </summary>
+    private static readonly string? PublishedPrograms = Environment.GetEnvironmentVariable("SAGAWORKFLOW_TEST_PROGRAMS") is { Length: > 0 } published
+        ? published
+        : null;
+
+    /// <summary>
+    /// How the programs' JIT runs, unless the test or the caller's environment says otherwise. The suite is CPU-bound on
+    /// small machines and its processes live for seconds, so the JIT's warm-up is most of what they cost: ReadyToRun
+    /// code is used as it is, without tiering up (an idle orchestrator otherwise spends more CPU in its first 40 s
+    /// recompiling hot methods than in starting); on plain IL only dynamic PGO's instrumented tier is left out (fully
+    /// optimising every method at its first call would start a process at about 1.7 times the CPU). No test depends on either.
+    /// </summary>
+    private static readonly (string Key, string Value) JitSetting = PublishedPrograms is not null
+        ? ("DOTNET_TieredCompilation", "0")
+        : ("DOTNET_TieredPGO", "0");
+
     /// <summary>Where each process's ready file goes: a directory of the test run's own, one file per process.</summary>
     private static readonly string ReadyDirectory = Directory.CreateTempSubdirectory("sagaworkflow-ready-").FullName;
 
@@ -96,12 +116,14 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private static ServiceProcess Launch(string name, string dll, string[] args, IDictionary<string, string> settings, ITestOutputHelper? echo)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+        info.ArgumentList.Add(Path.Combine(PublishedPrograms ?? AppContext.BaseDirectory, dll));
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
         foreach (var (key, value) in settings)
             info.Environment[key] = value;
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        if (!info.Environment.ContainsKey("DOTNET_TieredCompilation") && !info.Environment.ContainsKey("DOTNET_TieredPGO"))
+            info.Environment[JitSetting.Key] = JitSetting.Value;
         var readyFile = Path.Combine(ReadyDirectory, $"{name}-{Guid.NewGuid():N}.json");
         info.Environment["Hosting__ReadyFile"] = readyFile;
         // Checked four times a second rather than the default once: every test waits for its processes to be ready.
@@ -205,6 +227,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         await _stopWatching.CancelAsync();
         if (!_process.HasExited)
         {
+            ReportCpu();
             // It may exit by itself between the check and the signal (a process refusing its settings): then there is
             // nothing to thaw, and kill's complaint about a gone process is no failure of the test.
             await SignalAsync("CONT", mustSucceed: false);
@@ -220,6 +243,23 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         _stopWatching.Dispose();
         // Killed with -9, the process left its ready file behind.
         File.Delete(ReadyFile);
+    }
+
+    /// <summary>
+    /// Echoes the CPU time the process used: the suite is CPU-bound on small machines, and this shows which processes
+    /// (and which tests) spend it.
+    /// </summary>
+    private void ReportCpu()
+    {
+        try
+        {
+            _process.Refresh();
+            Echo(FormattableString.Invariant($"(test) stopping after {(DateTime.Now - _process.StartTime).TotalSeconds:0.0} s, {_process.TotalProcessorTime.TotalSeconds:0.00} CPU-s"));
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited meanwhile: nothing to read.
+        }
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: (https?://[^\s""]+)")]

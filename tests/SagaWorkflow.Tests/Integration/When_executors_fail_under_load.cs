@@ -16,8 +16,10 @@ public sealed class When_executors_fail_under_load(ITestOutputHelper output)
     [IntegrationTheory, Stores]
     public async Task Killing_one_and_freezing_another_loses_no_node_and_applies_none_twice(Store store)
     {
+        // The survivor has the capacity of all three: after the strike it runs the rest of the 180 three-second nodes
+        // alone, and at 8 slots that took a minute of the test's waiting.
         await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator()
-            .Executor("executor-killed", "delay", concurrency: 8).Executor("executor-frozen", "delay", concurrency: 8).Executor("executor-survivor", "delay", concurrency: 8));
+            .Executor("executor-killed", "delay", concurrency: 8).Executor("executor-frozen", "delay", concurrency: 8).Executor("executor-survivor", "delay", concurrency: 24));
         var (environment, killed, frozen) = (cluster.Environment, cluster["executor-killed"], cluster["executor-frozen"]);
 
         // 3 s nodes: an executor reports a start only after a delay, and a 1 s node could be done by the time the test,

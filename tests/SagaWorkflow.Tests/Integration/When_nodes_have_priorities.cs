@@ -19,8 +19,10 @@ public sealed class When_nodes_have_priorities(ITestOutputHelper output)
         await using var cluster = await TestCluster.StartAsync(store, output, c => c.Orchestrator());
         var environment = cluster.Environment;
 
-        // No executor yet: everything waits in the queue, the urgent node last of all.
-        await Shapes.SubmitAllAsync(environment, Enumerable.Range(0, 100).Select(_ => Shapes.Definition("usual", [Shapes.Node("work", "noop")])));
+        // No executor yet: everything waits in the queue, the urgent node last of all. The 100 usual nodes are the
+        // parallel nodes of one workflow: the queue holds the same 100 commands as from 100 workflows, without the
+        // orchestrator starting 100 workflows on a busy test machine first.
+        await Shapes.SubmitAllAsync(environment, [Shapes.Parallel(100, "noop")]);
         await WaitUntilQueuedAsync(environment, 100);
         var urgent = Assert.Single(await Shapes.SubmitAllAsync(environment,
             [Shapes.Definition("urgent", [new { id = "work", capability = "noop", priority = 9 }])]));
@@ -28,14 +30,15 @@ public sealed class When_nodes_have_priorities(ITestOutputHelper output)
         Assert.Equal(9, (await QueueArgumentsAsync(environment)).GetProperty("x-max-priority").GetInt32());
 
         await cluster.StartExecutorAsync("executor-1", "noop", concurrency: 1);
-        await Shapes.WaitForFinishedAsync(environment, 101, TimeSpan.FromMinutes(3));
+        await Shapes.WaitForFinishedAsync(environment, 2, TimeSpan.FromMinutes(3));
 
         var starts = (await environment.QueryAsync("SELECT workflow_id, started_at FROM node_attempts"))
             .Select(r => (Workflow: Guid.Parse(r[0]!.ToString()!), Started: Convert.ToDateTime(r[1], System.Globalization.CultureInfo.InvariantCulture)))
             .OrderBy(a => a.Started).ToList();
         Assert.Equal(101, starts.Count);
         Assert.Equal(urgent, starts[0].Workflow);
-        Assert.Equal(101, await environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE current_state = 'Completed'"));
+        Assert.Equal(2, await environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE current_state = 'Completed'"));
+        Assert.Equal(101, await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE state = 'succeeded'"));
 
         // A command that cannot be read faults into node.noop_error, a plain classic queue like every earlier version's.
         await environment.PublishAsync(Queue, "not a message");

@@ -47,6 +47,8 @@ public sealed class When_a_draining_executor_holds_deliveries_over_its_capacity
             .AddSingleton<INodeExecutor>(gated)
             .AddMassTransitTestHarness(x =>
             {
+                // Not 1.2 s without bus traffic (the default): a busy test process can take longer over a first node run.
+                x.SetTestTimeouts(testInactivityTimeout: TimeSpan.FromSeconds(10));
                 x.AddNodeExecutorConsumers();
                 x.UsingInMemory((context, cfg) => cfg.ConfigureNodeExecutorEndpoints(context));
             })

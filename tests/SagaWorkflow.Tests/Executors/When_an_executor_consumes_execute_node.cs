@@ -40,6 +40,9 @@ public sealed class When_an_executor_consumes_execute_node
             .AddSingleton<INodeExecutor>(sp => sp.GetRequiredService<CountingExecutor>())
             .AddMassTransitTestHarness(x =>
             {
+                // The harness's lists give up after 1.2 s without bus traffic by default: a first node run in a busy test
+                // process (JIT, a CI machine starting services) took longer once, and a wait must not end before it.
+                x.SetTestTimeouts(testInactivityTimeout: TimeSpan.FromSeconds(10));
                 x.AddNodeExecutorConsumers();
                 x.UsingInMemory((context, cfg) =>
                 {

@@ -6,7 +6,8 @@ namespace SagaWorkflow.Tests.Integration;
 
 /// <summary>
 /// <c>RabbitMq:QueueType</c> Quorum: a new deployment's durable queues are quorum queues and workflows run on them; a
-/// deployment made with classic queues and restarted with the setting keeps its queues as they are and keeps working.
+/// deployment made with classic queues and restarted with the setting keeps its queues as they are and keeps working,
+/// and once its queues are deleted in a quiet window (docs/operations.md) they come back as quorum queues.
 /// </summary>
 public sealed class When_queues_are_quorum_queues(ITestOutputHelper output)
 {
@@ -51,6 +52,27 @@ public sealed class When_queues_are_quorum_queues(ITestOutputHelper output)
         Assert.All(DurableQueues, q => Assert.Equal((q, "classic"), (q, types.GetValueOrDefault(q))));
         Assert.Contains("Queue workflow-state was made a classic queue without priorities, not a quorum queue", orchestrator.Output, StringComparison.Ordinal);
         Assert.Contains("Queue node.noop was made a classic queue with priorities, not a quorum queue", executor.Output, StringComparison.Ordinal);
+
+        // The move (operations.md, "Moving an existing deployment to quorum queues") in its window: nothing submitted,
+        // every workflow finished, the processes stopped, so the queues are empty; deleted, they are declared again as
+        // quorum queues by the processes' next start, with their bindings, and work runs on them.
+        Assert.Equal(0, await executor.TerminateAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await orchestrator.TerminateAsync(TimeSpan.FromSeconds(30)));
+        foreach (var queue in DurableQueues)
+        {
+            using var deleted = await environment.Management.DeleteAsync(
+                $"api/queues/{Uri.EscapeDataString(environment.VirtualHost)}/{Uri.EscapeDataString(queue)}?if-empty=true");
+            Assert.True(deleted.IsSuccessStatusCode, $"deleting {queue}: {(int)deleted.StatusCode} {await deleted.Content.ReadAsStringAsync()}");
+        }
+
+        await cluster.StartOrchestratorAsync("orchestrator-moved");
+        await cluster.StartExecutorAsync("executor-1", "noop", concurrency: 2);
+        await Shapes.SubmitAllAsync(environment, Enumerable.Range(0, 3).Select(_ => Shapes.Chain(2, "noop")));
+        await Shapes.WaitForFinishedAsync(environment, 9, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(9, await environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE current_state = 'Completed'"));
+        var moved = await QueueTypesAsync(environment);
+        Assert.All(DurableQueues, q => Assert.Equal((q, "quorum"), (q, moved.GetValueOrDefault(q))));
     }
 
     [IntegrationTheory, Stores]

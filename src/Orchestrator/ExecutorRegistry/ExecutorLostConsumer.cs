@@ -36,17 +36,7 @@ public sealed class ExecutorLostConsumer(WorkflowDbContextFactory dbContextFacto
 
         logger.LogWarning("Executor {ExecutorId} lost ({Reason}): reassigning {Count} attempt(s) in {Workflows} workflow(s)", m.ExecutorId, m.Reason,
             attempts.Count, attempts.Select(a => a.WorkflowId).Distinct().Count());
-        var endpoint = await context.GetSendEndpoint(NodeQueues.WorkflowStateAddress);
-        foreach (var workflow in attempts.GroupBy(a => a.WorkflowId))
-        {
-            await endpoint.Send(new ReassignNodes
-            {
-                WorkflowId = workflow.Key,
-                ExecutorId = m.ExecutorId,
-                Attempts = workflow.Select(a => new NodeAttemptRef { NodeId = a.NodeId, Attempt = a.Attempt }).ToList(),
-                Reason = m.Reason,
-            }, context.CancellationToken);
-        }
+        await Reassignments.SendAsync(context, m.ExecutorId, attempts, m.Reason);
 
         // Once per loss: one orchestrator consumes the event (a competing consumer queue), counted after its sends, so a
         // delivery retried after a failed send is not counted twice.

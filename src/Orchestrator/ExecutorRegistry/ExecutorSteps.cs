@@ -164,18 +164,8 @@ public sealed class ExecutorSteps(IOptions<FailoverOptions> options, BrokerConne
         if (unstarted.Count == 0)
             return;
         logger.LogInformation("Executor {ExecutorId} drains: moving {Count} unstarted sticky attempt(s) to their keys' new owners", m.ExecutorId, unstarted.Count);
-        var endpoint = await context.GetSendEndpoint(NodeQueues.WorkflowStateAddress);
-        foreach (var workflow in unstarted.GroupBy(n => n.WorkflowId))
-        {
-            await endpoint.Send(new ReassignNodes
-            {
-                WorkflowId = workflow.Key,
-                ExecutorId = m.ExecutorId,
-                Attempts = workflow.Select(n => new NodeAttemptRef { NodeId = n.NodeId, Attempt = n.Attempt }).ToList(),
-                Reason = $"executor {m.ExecutorId} drains before starting it",
-                Draining = true,
-            }, context.CancellationToken);
-        }
+        await Reassignments.SendAsync(context, m.ExecutorId, unstarted.Select(n => (n.WorkflowId, n.NodeId, n.Attempt)),
+            $"executor {m.ExecutorId} drains before starting it", draining: true);
     }
 
     // Per heartbeat; the next heartbeat takes the rest.

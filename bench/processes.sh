@@ -17,6 +17,8 @@ bench_logs="${BENCH_LOGS:-$(mktemp -d)}"
 bench_cleanup() { for p in "${bench_pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done; }
 trap bench_cleanup EXIT
 
+# BENCH_LOGS names the directory the processes' logs go to (default: a new temporary one, printed when a process fails
+# to start).
 # name, command...: starts a process (replacing one of the same name) and waits until it is ready: its ready file
 # (Hosting__ReadyFile, docs/operations.md) exists once its bus and other readiness checks pass.
 start_process() {
@@ -25,7 +27,10 @@ start_process() {
   if [ -n "${bench_pids[$name]:-}" ]; then kill -KILL "${bench_pids[$name]}" 2>/dev/null || true; fi
   # A process killed with -9 leaves its file behind.
   rm -f "$ready"
-  Hosting__ReadyFile="$ready" "$@" > "$bench_logs/$name.log" 2>&1 &
+  # Appended, one section per start: a process started again under the same name (a chaos kill) keeps its
+  # predecessor's log, which is where a slow recovery is explained.
+  echo "== $name started $(date -u +%FT%T.%3NZ)" >> "$bench_logs/$name.log"
+  Hosting__ReadyFile="$ready" "$@" >> "$bench_logs/$name.log" 2>&1 &
   bench_pids[$name]=$!
   disown "$!"  # no "Killed" job notices when a trial kills it
   for _ in $(seq 1 600); do

@@ -13,6 +13,12 @@ public interface ISagaWithOwnRows
     /// <summary>Adds the other tables' rows and detects the changes of its own changed rows.</summary>
     void PrepareSave(DbContext db);
 
+    /// <summary>
+    /// Right after the save, in its transaction: writes that depend on what is stored and so cannot ride in the save's
+    /// batch (a guarded UPDATE of a row the saga never read).
+    /// </summary>
+    Task WriteAfterSaveAsync(DbContext db, CancellationToken cancellationToken);
+
     /// <summary>The save committed to the transaction: nothing is unsaved any more.</summary>
     void Saved();
 

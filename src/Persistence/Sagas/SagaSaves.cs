@@ -67,6 +67,7 @@ internal static class SagaSave
         {
             own.PrepareSave(db);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await own.WriteAfterSaveAsync(db, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

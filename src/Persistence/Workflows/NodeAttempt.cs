@@ -58,4 +58,7 @@ public static class AttemptOutcomes
     public const string Rerouted = "rerouted";
 
     public const string Cancelled = "cancelled";
+
+    /// <summary>Whether the attempt ended with an outcome of its own (not taken away, not still under way).</summary>
+    public static bool Ended(string? outcome) => outcome is Succeeded or Failed or TimedOut;
 }

@@ -71,15 +71,66 @@ public sealed class NodeAttemptChanges
         Set(row, nameof(NodeAttempt.FinishedAt), at);
     }
 
-    /// <summary>A result of an earlier attempt, after it was superseded: kept on its row as arrived late, never applied.</summary>
+    /// <summary>
+    /// A result of an earlier attempt, after the node moved on: kept on its row as arrived late, never applied, unless
+    /// that attempt already ended with an outcome of its own (succeeded, failed, timed out). Then the report is only the
+    /// echo of how it ended (a timed-out attempt's executor reports "cancelled while running"), and it must not depend on
+    /// message order whether the row keeps its outcome: arriving while the retry waits, the same report is ignored as a
+    /// duplicate. A row this process does not hold in memory is written by a guarded UPDATE after the save
+    /// (<see cref="WriteLateResultsAsync"/>), since its stored outcome is not read back.
+    /// </summary>
     internal void ArrivedLate(WorkflowNodeState node, int attempt, string outcome, string executorId, string? error, DateTime at)
     {
-        var row = Edit(node, attempt);
-        Set(row, nameof(NodeAttempt.Outcome), outcome);
-        Set(row, nameof(NodeAttempt.ArrivedLate), true);
-        Set(row, nameof(NodeAttempt.ExecutorId), executorId);
-        Set(row, nameof(NodeAttempt.Error), error);
-        Set(row, nameof(NodeAttempt.FinishedAt), at);
+        if (RowsByAttempt.TryGetValue(attempt, out var known) && known.Outcome is not null)
+        {
+            if (AttemptOutcomes.Ended(known.Outcome))
+                return;
+            var row = Edit(node, attempt);
+            Set(row, nameof(NodeAttempt.Outcome), outcome);
+            Set(row, nameof(NodeAttempt.ArrivedLate), true);
+            Set(row, nameof(NodeAttempt.ExecutorId), executorId);
+            Set(row, nameof(NodeAttempt.Error), error);
+            Set(row, nameof(NodeAttempt.FinishedAt), at);
+            return;
+        }
+
+        // Kept in memory too (the test harness reads its history from here), but written only by the guarded UPDATE.
+        var late = new NodeAttempt
+        {
+            WorkflowId = node.WorkflowId, NodeId = node.NodeId, Attempt = attempt,
+            Outcome = outcome, ArrivedLate = true, ExecutorId = executorId, Error = error, FinishedAt = at,
+        };
+        RowsByAttempt[attempt] = late;
+        (_lateRows ??= []).Add(late);
+    }
+
+    private List<NodeAttempt>? _lateRows;
+
+    /// <summary>Whether a guarded late-result update waits for <see cref="WriteLateResultsAsync"/>.</summary>
+    internal bool HasLateRows => _lateRows is { Count: > 0 };
+
+    /// <summary>
+    /// After the save, in its transaction: each late result this node recorded on a row it did not hold, written only
+    /// where the stored attempt has not ended with an outcome of its own. Rare (a result behind a failover or a retry).
+    /// </summary>
+    public async Task WriteLateResultsAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        if (_lateRows is not { Count: > 0 })
+            return;
+        foreach (var late in _lateRows)
+        {
+            await db.Set<NodeAttempt>()
+                .Where(a => a.WorkflowId == late.WorkflowId && a.NodeId == late.NodeId && a.Attempt == late.Attempt
+                    && a.Outcome != AttemptOutcomes.Succeeded && a.Outcome != AttemptOutcomes.Failed && a.Outcome != AttemptOutcomes.TimedOut)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(a => a.Outcome, late.Outcome)
+                    .SetProperty(a => a.ArrivedLate, true)
+                    .SetProperty(a => a.ExecutorId, late.ExecutorId)
+                    .SetProperty(a => a.Error, late.Error)
+                    .SetProperty(a => a.FinishedAt, late.FinishedAt), cancellationToken).ConfigureAwait(false);
+        }
+
+        _lateRows.Clear();
     }
 
     /// <summary>

@@ -61,11 +61,25 @@ public class WorkflowState : IVersionedSaga, ISagaWithOwnRows
         MarkChangedColumns(db.Entry(this));
         foreach (var node in Nodes)
         {
+            if (node.Attempts.HasLateRows)
+                (_withLateRows ??= []).Add(node);
             if (!node.Unsaved)
                 continue;
             MarkChangedColumns(db.Entry(node));
             node.Attempts.WriteTo(db);
         }
+    }
+
+    // Nodes whose late results wait for their guarded UPDATE (see NodeAttemptChanges.ArrivedLate); found by PrepareSave.
+    private List<WorkflowNodeState>? _withLateRows;
+
+    public async Task WriteAfterSaveAsync(Microsoft.EntityFrameworkCore.DbContext db, CancellationToken cancellationToken)
+    {
+        if (_withLateRows is not { Count: > 0 })
+            return;
+        foreach (var node in _withLateRows)
+            await node.Attempts.WriteLateResultsAsync(db, cancellationToken).ConfigureAwait(false);
+        _withLateRows.Clear();
     }
 
     private static void MarkChangedColumns(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry)

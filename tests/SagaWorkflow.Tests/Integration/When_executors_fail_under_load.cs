@@ -25,13 +25,17 @@ public sealed class When_executors_fail_under_load(ITestOutputHelper output)
         // 3 s nodes: an executor reports a start only after a delay, and a 1 s node could be done by the time the test,
         // having seen it running, froze its executor (a busy CI machine then froze an executor holding nothing).
         await Shapes.SubmitAllAsync(environment, Enumerable.Range(0, Workflows).Select(_ => Shapes.Chain(ChainLength, "delay", new { ms = 3000 })));
-        // Strike mid-run: some nodes done, both victims holding running nodes.
+        // Strike mid-run: some nodes done, both victims holding running nodes. The one to freeze must have started a
+        // node within the last second, so that node is still running when the freeze lands: a node seen running may
+        // have started nearly 3 s before (its NodeStarted waits behind a loaded orchestrator), and in one CI run every
+        // node the frozen executor held finished before the freeze, so it held nothing to declare lost.
         await Eventually.WaitUntilAsync(
             async () => await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE state = 'succeeded'") >= 20
-                && await RunningOnAsync(environment, killed.Name) > 0 && await RunningOnAsync(environment, frozen.Name) > 0,
+                && await RunningOnAsync(environment, killed.Name) > 0 && await StartedWithinAsync(environment, frozen.Name, TimeSpan.FromSeconds(1)),
             TimeSpan.FromMinutes(1), () => Task.FromResult("the run never had both victims busy after 20 nodes"));
-        await killed.KillHard();
+        // Frozen first: SIGSTOP lands at once, while the kill waits for the process to be gone.
         await frozen.Freeze();
+        await killed.KillHard();
 
         await Shapes.WaitForFinishedAsync(environment, Workflows, TimeSpan.FromMinutes(3));
         var states = await environment.QueryAsync("SELECT current_state, COUNT(*) FROM workflow_instances GROUP BY current_state");
@@ -58,6 +62,14 @@ public sealed class When_executors_fail_under_load(ITestOutputHelper output)
             TimeSpan.FromSeconds(60), () => Task.FromResult("the thawed executor's late results were never recorded"));
         Assert.Equal(Workflows * ChainLength, await environment.CountAsync("SELECT COUNT(*) FROM workflow_nodes WHERE state = 'succeeded'"));
         Assert.Equal(Workflows, await environment.CountAsync("SELECT COUNT(*) FROM workflow_instances WHERE current_state = 'Completed'"));
+    }
+
+    /// <summary>Whether a node running on the executor started less than <paramref name="age"/> ago (its executor's clock: this machine's).</summary>
+    private static async Task<bool> StartedWithinAsync(IntegrationEnvironment environment, string executorId, TimeSpan age)
+    {
+        var started = await environment.QueryAsync($"SELECT started_at FROM workflow_nodes WHERE state = 'running' AND executor_id = '{executorId}'");
+        var now = DateTime.UtcNow;
+        return started.Any(row => row[0] is DateTime at && now - DateTime.SpecifyKind(at, DateTimeKind.Utc) < age);
     }
 
     private static Task<long> RunningOnAsync(IntegrationEnvironment environment, string executorId) =>

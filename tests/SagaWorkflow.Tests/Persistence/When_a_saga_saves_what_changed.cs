@@ -58,4 +58,61 @@ public sealed class When_a_saga_saves_what_changed
             Assert.Equal(("b", 1, AttemptOutcomes.Dispatched), (attempt.NodeId, attempt.Attempt, attempt.Outcome));
         }
     }
+
+    [Theory, Providers]
+    public async Task A_late_result_marks_a_superseded_attempt_and_leaves_one_that_ended_as_it_ended(DatabaseProvider provider)
+    {
+        await using var database = await ScratchDatabase.CreateAsync(provider);
+        var id = Guid.NewGuid();
+        await using (var db = database.Factory.Create())
+        {
+            db.Workflows.Add(new WorkflowState
+            {
+                CorrelationId = id, CurrentState = "Running", DefinitionName = "w", DefinitionVersion = 1, DefinitionJson = "{}",
+                CreatedAt = TestNodes.At, UpdatedAt = TestNodes.At, Version = 1,
+                Nodes = [TestNodes.In("timed", NodeStatus.Running, attempt: 2), TestNodes.In("lost", NodeStatus.Running, attempt: 2)],
+            });
+            // Attempt 1 of each as an earlier process stored it: one timed out (retried), one's executor was lost.
+            db.Add(new NodeAttempt { WorkflowId = id, NodeId = "timed", Attempt = 1, Outcome = AttemptOutcomes.TimedOut, ExecutorId = "executor-1" });
+            db.Add(new NodeAttempt { WorkflowId = id, NodeId = "lost", Attempt = 1, Outcome = AttemptOutcomes.Lost, ExecutorId = "executor-1" });
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = database.Factory.Create())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var saga = (await new WorkflowRowLoader().LoadAsync(db, id, CancellationToken.None))!;
+            // The timed-out attempt's executor reports its cancel after the retry started; the lost one's finished late.
+            saga.Nodes.Find("timed")!.RecordLateResult(1, AttemptOutcomes.Failed, "executor-1", "cancelled while running", TestNodes.At);
+            saga.Nodes.Find("lost")!.RecordLateResult(1, AttemptOutcomes.Succeeded, "executor-1", null, TestNodes.At);
+            saga.Version++;
+
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            ((ISagaWithOwnRows)saga).PrepareSave(db);
+            await db.SaveChangesAsync();
+            await ((ISagaWithOwnRows)saga).WriteAfterSaveAsync(db, CancellationToken.None);
+            ((ISagaWithOwnRows)saga).Saved();
+            await transaction.CommitAsync();
+        }
+
+        await using (var db = database.Factory.Create())
+        {
+            var attempts = await db.Set<NodeAttempt>().AsNoTracking().OrderBy(a => a.NodeId).ToListAsync();
+            Assert.Equal([("lost", AttemptOutcomes.Succeeded, true), ("timed", AttemptOutcomes.TimedOut, false)],
+                attempts.Select(a => (a.NodeId, a.Outcome, a.ArrivedLate)));
+        }
+    }
+
+    [Fact]
+    public void In_memory_a_late_result_leaves_an_attempt_that_ended_as_it_ended()
+    {
+        var node = TestNodes.In("a", NodeStatus.Running, attempt: 1, maxAttempts: 2);
+        Assert.True(node.Fail(AttemptOutcomes.TimedOut, "executor-1", "timed out", retryable: true, TestNodes.At, () => TestNodes.At));
+        node.Dispatch(TestNodes.At, waitingReason: null);
+
+        node.RecordLateResult(1, AttemptOutcomes.Failed, "executor-1", "cancelled while running", TestNodes.At);
+
+        var first = node.Attempts.Rows.Single(a => a.Attempt == 1);
+        Assert.Equal((AttemptOutcomes.TimedOut, false), (first.Outcome, first.ArrivedLate));
+    }
 }

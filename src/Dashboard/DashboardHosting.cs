@@ -32,6 +32,7 @@ public static class DashboardHosting
         services.AddSingleton<DashboardApi>();
         services.AddSingleton<KeyCookie>();
         services.AddSingleton<DagLayouts>();
+        services.AddHostedService<LayoutWarmUp>();
         return services;
     }
 

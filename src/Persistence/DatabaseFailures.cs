@@ -20,6 +20,13 @@ public static class DatabaseFailures
     public static bool IsOutage(Exception exception) => Any(exception, e =>
         MySqlWorkflowDbContext.Away(e) || PostgresWorkflowDbContext.Away(e) || e is IOException or System.Net.Sockets.SocketException);
 
+    /// <summary>
+    /// Whether <paramref name="exception"/> is a conflict between transactions (a deadlock victim, a lock waited for too
+    /// long): the database answered, so it is no outage, even where a driver calls it transient.
+    /// </summary>
+    public static bool IsConflict(Exception exception) => Any(exception, e =>
+        MySqlWorkflowDbContext.Conflict(e) || PostgresWorkflowDbContext.Conflict(e));
+
     /// <summary>Whether <paramref name="exception"/> is the database failing (as opposed to a bug of ours).</summary>
     public static bool IsDatabaseFailure(Exception exception) => Any(exception, e => e is DbException or TimeoutException);
 

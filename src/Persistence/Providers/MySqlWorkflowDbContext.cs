@@ -67,6 +67,10 @@ public sealed class MySqlWorkflowDbContext(DbContextOptions<MySqlWorkflowDbConte
         _ => false,
     };
 
+    /// <summary>A deadlock victim (1213) or a lock wait timeout (1205).</summary>
+    internal static bool Conflict(Exception exception) =>
+        exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

@@ -53,6 +53,12 @@ public sealed class PostgresWorkflowDbContext(DbContextOptions<PostgresWorkflowD
     /// The server is away: connection errors (08xxx), shutting down or starting (57P0x), out of connections, the
     /// database closed to connections, a transient driver error, or the driver refusing a connection the server dropped.
     /// </summary>
+    /// <summary>A deadlock victim, a serialization failure, or a lock not available.</summary>
+    internal static bool Conflict(Exception exception) => exception is PostgresException
+    {
+        SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable,
+    };
+
     internal static bool Away(Exception exception) => exception switch
     {
         PostgresException e => e.SqlState.StartsWith("08", StringComparison.Ordinal) || e.SqlState is PostgresErrorCodes.AdminShutdown

@@ -59,9 +59,12 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
         SagaBatchMember<TSaga>? current = first;
         WorkflowDbContext? db = null;
         IDbContextTransaction? transaction = null;
+        var taken = false; // the saga's kept context, which must go back (kept or released) whatever happens
         try
         {
-            db = warm.Take(correlationId) ?? dbContextFactory.Create();
+            db = await warm.TakeAsync(correlationId, cancellationToken).ConfigureAwait(false);
+            taken = db is not null;
+            db ??= dbContextFactory.Create();
             // EF would wrap every save in a savepoint of its own (two more round trips per message) so that a failed save
             // could be carried on from; here a failed message is rolled back to the batch's savepoint instead.
             db.Database.AutoSavepointsEnabled = false;
@@ -139,6 +142,7 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
                 await transaction.DisposeAsync().ConfigureAwait(false);
                 transaction = null;
                 warm.Keep(id, db);
+                taken = false;
                 db = null; // kept, not disposed
             }
         }
@@ -154,6 +158,8 @@ public sealed class SqlSagaRepositoryContextFactory<TSaga>(
         finally
         {
             await DisposeQuietlyAsync(transaction, db).ConfigureAwait(false);
+            if (taken && correlationId is { } id)
+                warm.Release(id);
         }
         SagaBatchMetrics.Committed(typeof(TSaga).Name, applied.Count);
         foreach (var member in applied)

@@ -19,12 +19,7 @@ public sealed class When_a_saga_saves_what_changed
         var id = Guid.NewGuid();
         await using (var db = database.Factory.Create())
         {
-            db.Workflows.Add(new WorkflowState
-            {
-                CorrelationId = id, CurrentState = "Running", DefinitionName = "w", DefinitionVersion = 1, DefinitionJson = "{}",
-                CreatedAt = TestNodes.At, UpdatedAt = TestNodes.At, Version = 1,
-                Nodes = [TestNodes.In("a"), TestNodes.In("b"), TestNodes.In("c")],
-            });
+            db.Workflows.Add(Running(id, TestNodes.In("a"), TestNodes.In("b"), TestNodes.In("c")));
             await db.SaveChangesAsync();
         }
 
@@ -66,12 +61,7 @@ public sealed class When_a_saga_saves_what_changed
         var id = Guid.NewGuid();
         await using (var db = database.Factory.Create())
         {
-            db.Workflows.Add(new WorkflowState
-            {
-                CorrelationId = id, CurrentState = "Running", DefinitionName = "w", DefinitionVersion = 1, DefinitionJson = "{}",
-                CreatedAt = TestNodes.At, UpdatedAt = TestNodes.At, Version = 1,
-                Nodes = [TestNodes.In("timed", NodeStatus.Running, attempt: 2), TestNodes.In("lost", NodeStatus.Running, attempt: 2)],
-            });
+            db.Workflows.Add(Running(id, TestNodes.In("timed", NodeStatus.Running, attempt: 2), TestNodes.In("lost", NodeStatus.Running, attempt: 2)));
             // Attempt 1 of each as an earlier process stored it: one timed out (retried), one's executor was lost.
             db.Add(new NodeAttempt { WorkflowId = id, NodeId = "timed", Attempt = 1, Outcome = AttemptOutcomes.TimedOut, ExecutorId = "executor-1" });
             db.Add(new NodeAttempt { WorkflowId = id, NodeId = "lost", Attempt = 1, Outcome = AttemptOutcomes.Lost, ExecutorId = "executor-1" });
@@ -115,4 +105,11 @@ public sealed class When_a_saga_saves_what_changed
         var first = node.Attempts.Rows.Single(a => a.Attempt == 1);
         Assert.Equal((AttemptOutcomes.TimedOut, false), (first.Outcome, first.ArrivedLate));
     }
+
+    /// <summary>A running workflow of these nodes, version 1, as the tests store it before they load it back.</summary>
+    private static WorkflowState Running(Guid id, params WorkflowNodeState[] nodes) => new()
+    {
+        CorrelationId = id, CurrentState = "Running", DefinitionName = "w", DefinitionVersion = 1, DefinitionJson = "{}",
+        CreatedAt = TestNodes.At, UpdatedAt = TestNodes.At, Version = 1, Nodes = [.. nodes],
+    };
 }

@@ -36,6 +36,7 @@ public sealed class NodeAttemptChanges
             DispatchedAt = at,
         };
         UnwrittenByAttempt[node.Attempt] = null; // a new row: inserted whole
+        node.Touch();
     }
 
     /// <summary>An executor took the attempt; <paramref name="redeliveredFrom"/> had it before (the broker handed it on).</summary>
@@ -102,6 +103,7 @@ public sealed class NodeAttemptChanges
         };
         RowsByAttempt[attempt] = late;
         (_lateRows ??= []).Add(late);
+        node.Touch();
     }
 
     private List<NodeAttempt>? _lateRows;
@@ -184,6 +186,7 @@ public sealed class NodeAttemptChanges
 
         if (!UnwrittenByAttempt.ContainsKey(attempt))
             UnwrittenByAttempt[attempt] = [];
+        node.Touch();
         return row;
     }
 

@@ -11,6 +11,7 @@ public sealed class NodeCollection : ICollection<WorkflowNodeState>, IReadOnlyLi
 {
     private readonly List<WorkflowNodeState> _ordered = [];
     private readonly Dictionary<string, WorkflowNodeState> _byId = new(StringComparer.Ordinal);
+    private readonly List<WorkflowNodeState> _touched = [];
 
     public NodeCollection()
     {
@@ -35,7 +36,12 @@ public sealed class NodeCollection : ICollection<WorkflowNodeState>, IReadOnlyLi
     public void Add(WorkflowNodeState item)
     {
         if (_byId.TryAdd(item.NodeId, item))
+        {
             _ordered.Add(item);
+            item.OnTouched = _touched.Add;
+            if (item.Touched)
+                _touched.Add(item); // changed before it joined the run
+        }
         else if (!ReferenceEquals(_byId[item.NodeId], item))
             throw new InvalidOperationException($"workflow {item.WorkflowId} already has a node '{item.NodeId}'");
     }
@@ -47,6 +53,8 @@ public sealed class NodeCollection : ICollection<WorkflowNodeState>, IReadOnlyLi
         if (!Contains(item))
             return false;
         _byId.Remove(item.NodeId);
+        _touched.Remove(item);
+        item.OnTouched = null;
         return _ordered.Remove(item);
     }
 
@@ -54,6 +62,18 @@ public sealed class NodeCollection : ICollection<WorkflowNodeState>, IReadOnlyLi
     {
         _ordered.Clear();
         _byId.Clear();
+        _touched.Clear();
+    }
+
+    /// <summary>The nodes changed since the last save, each once, in the order they were first changed.</summary>
+    internal IReadOnlyList<WorkflowNodeState> TouchedSinceSave => _touched;
+
+    /// <summary>The repository saved every touched node.</summary>
+    internal void SavedAll()
+    {
+        foreach (var node in _touched)
+            node.MarkSaved();
+        _touched.Clear();
     }
 
     public void CopyTo(WorkflowNodeState[] array, int arrayIndex) => _ordered.CopyTo(array, arrayIndex);

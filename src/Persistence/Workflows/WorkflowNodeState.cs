@@ -84,14 +84,38 @@ public partial class WorkflowNodeState
     private bool _columnsChanged;
 
     /// <summary>Whether this row or its attempts have something the next save must write.</summary>
-    public bool Unsaved => _columnsChanged || Attempts.Unwritten;
+    public bool Unsaved => _columnsChanged || Attempts.Unwritten || Attempts.HasLateRows;
+
+    // Whether the run's collection has been told since the last save (Touch): a save looks at the nodes it was told of,
+    // not at every node of the run (on a 10,000-node run that scan cost 1-2 ms of cache misses per save).
+    private bool _touched;
+
+    /// <summary>Told once per save cycle that this node has something to write; set by the collection it is in.</summary>
+    internal Action<WorkflowNodeState>? OnTouched { get; set; }
+
+    /// <summary>Whether this node has been touched since its last save.</summary>
+    internal bool Touched => _touched;
+
+    /// <summary>Something of this node (a column, an attempt row) now waits for the next save.</summary>
+    internal void Touch()
+    {
+        if (_touched)
+            return;
+        _touched = true;
+        OnTouched?.Invoke(this);
+    }
 
     /// <summary>The repository saved it.</summary>
-    internal void MarkSaved() => _columnsChanged = false;
+    internal void MarkSaved()
+    {
+        _columnsChanged = false;
+        _touched = false;
+    }
 
     private T Changed<T>(T value)
     {
         _columnsChanged = true;
+        Touch();
         return value;
     }
 

@@ -59,7 +59,9 @@ public class WorkflowState : IVersionedSaga, ISagaWithOwnRows
     public void PrepareSave(Microsoft.EntityFrameworkCore.DbContext db)
     {
         MarkChangedColumns(db.Entry(this));
-        foreach (var node in Nodes)
+        // Only the nodes changed since the last save (the collection is told of each): looking at every node of a wide
+        // run on every save was 6 % of a 10,000-node run's CPU in local mode.
+        foreach (var node in Nodes.TouchedSinceSave)
         {
             if (node.Attempts.HasLateRows)
                 (_withLateRows ??= []).Add(node);
@@ -99,9 +101,5 @@ public class WorkflowState : IVersionedSaga, ISagaWithOwnRows
     /// </summary>
     public bool WorthKeepingLoaded => Nodes.Count >= 64 && CurrentState is "Running" or "Paused";
 
-    public void Saved()
-    {
-        foreach (var node in Nodes)
-            node.MarkSaved();
-    }
+    public void Saved() => Nodes.SavedAll();
 }

@@ -167,10 +167,10 @@ public sealed class OutboxRecovery(
         {
             await using var db = dbContexts.CreateForOutbox();
             // Read committed where rows are locked: under MySQL's default repeatable read, the locking read below also
-            // locked the gaps of the (owner_id, created_at) index beside the dead owner's rows, where the live owners' saga
-            // steps insert theirs; those inserts and this batch deadlocked, and the take-over lost again and again
-            // (measured: a dead orchestrator's rows waited 25 s behind a replacement with a backlog). SKIP LOCKED still
-            // keeps two survivors off the same row.
+            // locks the gaps of the (owner_id, created_at) index beside the dead owner's rows, where the live owners' saga
+            // steps insert theirs, a likely party to the deadlocks this take-over kept losing (measured: a dead
+            // orchestrator's rows waited 25 s behind a replacement with a backlog; with read committed, no take-over lost
+            // one in 11 kills). SKIP LOCKED still keeps two survivors off the same row.
             await using var transaction = db.LocksRowsForUpdate
                 ? await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false)
                 : await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

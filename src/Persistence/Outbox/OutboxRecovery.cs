@@ -169,8 +169,8 @@ public sealed class OutboxRecovery(
             // Read committed where rows are locked: under MySQL's default repeatable read, the locking read below also
             // locks the gaps of the (owner_id, created_at) index beside the dead owner's rows, where the live owners' saga
             // steps insert theirs, a likely party to the deadlocks this take-over kept losing (measured: a dead
-            // orchestrator's rows waited 25 s behind a replacement with a backlog; with read committed, no take-over lost
-            // one in 11 kills). SKIP LOCKED still keeps two survivors off the same row.
+            // orchestrator's rows waited 25 s behind a replacement with a backlog; with read committed, one poll in 11 kills
+            // still lost a deadlock, and was retried a second later). SKIP LOCKED still keeps two survivors off the same row.
             await using var transaction = db.LocksRowsForUpdate
                 ? await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false)
                 : await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -65,18 +65,18 @@ public sealed class OutboxRecovery(
             {
                 break;
             }
-            catch (Exception exception) when (DatabaseFailures.IsOutage(exception) && !DatabaseFailures.IsConflict(exception))
-            {
-                // The database is away: the beat stops too, and others stop counting while they cannot read (see Observe).
-                logger.LogWarning("Outbox poll failed, database unavailable: {Reason}", DatabaseFailures.Reason(exception, null));
-                failed = _databaseWasAway = true;
-            }
             catch (Exception exception) when (DatabaseFailures.IsConflict(exception))
             {
                 // Another transaction won a lock (MySQL's drivers call that transient, but the database answered): the dead
                 // owners stay dead, and the take-over is tried again at the next poll.
                 logger.LogWarning("Outbox poll lost a lock conflict, trying again: {Reason}", DatabaseFailures.Reason(exception, null));
                 failed = true;
+            }
+            catch (Exception exception) when (DatabaseFailures.IsOutage(exception))
+            {
+                // The database is away: the beat stops too, and others stop counting while they cannot read (see Observe).
+                logger.LogWarning("Outbox poll failed, database unavailable: {Reason}", DatabaseFailures.Reason(exception, null));
+                failed = _databaseWasAway = true;
             }
             catch (Exception exception)
             {

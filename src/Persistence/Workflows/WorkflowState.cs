@@ -63,8 +63,6 @@ public class WorkflowState : IVersionedSaga, ISagaWithOwnRows
         // run on every save was 6 % of a 10,000-node run's CPU in local mode.
         foreach (var node in Nodes.TouchedSinceSave)
         {
-            if (node.Attempts.HasLateRows)
-                (_withLateRows ??= []).Add(node);
             if (!node.Unsaved)
                 continue;
             MarkChangedColumns(db.Entry(node));
@@ -72,16 +70,11 @@ public class WorkflowState : IVersionedSaga, ISagaWithOwnRows
         }
     }
 
-    // Nodes whose late results wait for their guarded UPDATE (see NodeAttemptChanges.ArrivedLate); found by PrepareSave.
-    private List<WorkflowNodeState>? _withLateRows;
-
+    /// <summary>The late results of the nodes this save wrote (still the touched ones: <see cref="Saved"/> comes after).</summary>
     public async Task WriteAfterSaveAsync(Microsoft.EntityFrameworkCore.DbContext db, CancellationToken cancellationToken)
     {
-        if (_withLateRows is not { Count: > 0 })
-            return;
-        foreach (var node in _withLateRows)
+        foreach (var node in Nodes.TouchedSinceSave)
             await node.Attempts.WriteLateResultsAsync(db, cancellationToken).ConfigureAwait(false);
-        _withLateRows.Clear();
     }
 
     private static void MarkChangedColumns(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry)

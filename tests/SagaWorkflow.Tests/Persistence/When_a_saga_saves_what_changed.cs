@@ -93,19 +93,6 @@ public sealed class When_a_saga_saves_what_changed
         }
     }
 
-    [Fact]
-    public void In_memory_a_late_result_leaves_an_attempt_that_ended_as_it_ended()
-    {
-        var node = TestNodes.In("a", NodeStatus.Running, attempt: 1, maxAttempts: 2);
-        Assert.True(node.Fail(AttemptOutcomes.TimedOut, "executor-1", "timed out", retryable: true, TestNodes.At, () => TestNodes.At));
-        node.Dispatch(TestNodes.At, waitingReason: null);
-
-        node.RecordLateResult(1, AttemptOutcomes.Failed, "executor-1", "cancelled while running", TestNodes.At);
-
-        var first = node.Attempts.Rows.Single(a => a.Attempt == 1);
-        Assert.Equal((AttemptOutcomes.TimedOut, false), (first.Outcome, first.ArrivedLate));
-    }
-
     /// <summary>A running workflow of these nodes, version 1, as the tests store it before they load it back.</summary>
     private static WorkflowState Running(Guid id, params WorkflowNodeState[] nodes) => new()
     {

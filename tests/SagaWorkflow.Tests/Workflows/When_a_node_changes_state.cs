@@ -68,4 +68,17 @@ public sealed class When_a_node_changes_state
         Assert.DoesNotContain(node.Attempts.Rows, a => a.Attempt == 7);
         Assert.Equal(NodeStatus.Running, node.State);
     }
+
+    [Fact]
+    public void A_late_result_leaves_an_attempt_that_ended_as_it_ended()
+    {
+        var node = TestNodes.In("a", NodeStatus.Running, attempt: 1, maxAttempts: 2);
+        Assert.True(node.Fail(AttemptOutcomes.TimedOut, "executor-1", "timed out", retryable: true, TestNodes.At, () => TestNodes.At));
+        node.Dispatch(TestNodes.At, waitingReason: null);
+
+        node.RecordLateResult(1, AttemptOutcomes.Failed, "executor-1", "cancelled while running", TestNodes.At);
+
+        var first = node.Attempts.Rows.Single(a => a.Attempt == 1);
+        Assert.Equal((AttemptOutcomes.TimedOut, false), (first.Outcome, first.ArrivedLate));
+    }
 }

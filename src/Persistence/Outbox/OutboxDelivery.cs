@@ -30,7 +30,7 @@ public sealed class OutboxDelivery(IServiceProvider services, ILogger<OutboxDeli
     {
         if (messages.Count == 0)
             return;
-        var outcomes = await Task.WhenAll(messages.Select(message => TrySendAsync(message, cancellationToken))).ConfigureAwait(false);
+        var outcomes = await SendAllAsync(messages, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < messages.Count; i++)
         {
             if (outcomes[i])
@@ -40,6 +40,25 @@ public sealed class OutboxDelivery(IServiceProvider services, ILogger<OutboxDeli
         }
 
         WakeDeleteFlush();
+    }
+
+    /// <summary>
+    /// How many sends of one commit are in flight at once. A wide fan-out's dispatch commits 10,000 commands: sent all at
+    /// once they held 10,000 send contexts, confirm waits and serialized bodies alive together (12,000 send contexts in a
+    /// heap dump of the orchestrator during the 9,998-child S7). Publisher confirms are pipelined on the channel, so a
+    /// window of this size keeps the broker as busy as sending all at once did.
+    /// </summary>
+    internal const int SendWindow = 256;
+
+    private async Task<bool[]> SendAllAsync(IReadOnlyList<CapturedMessage> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count <= SendWindow)
+            return await Task.WhenAll(messages.Select(message => TrySendAsync(message, cancellationToken))).ConfigureAwait(false);
+        var outcomes = new bool[messages.Count];
+        // TrySendAsync never throws (a failed send is kept for the next poll), so neither does the loop: its own token is none.
+        await Parallel.ForEachAsync(Enumerable.Range(0, messages.Count), new ParallelOptions { MaxDegreeOfParallelism = SendWindow },
+            async (i, _) => outcomes[i] = await TrySendAsync(messages[i], cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        return outcomes;
     }
 
     private void WakeDeleteFlush()

@@ -22,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 S0_COUNT=${S0_COUNT:-20000}; S1_COUNT=${S1_COUNT:-20000}; S1_SERIAL=${S1_SERIAL:-200}
-S2_COUNT=${S2_COUNT:-2000}; S3_COUNT=${S3_COUNT:-20}; CONCURRENCY=${CONCURRENCY:-50}; WARMUP=${WARMUP:-5000}
+S2_COUNT=${S2_COUNT:-2000}; S3_COUNT=${S3_COUNT:-20}; S3_SINGLE=${S3_SINGLE:-10}; CONCURRENCY=${CONCURRENCY:-50}; WARMUP=${WARMUP:-5000}
 S7_CHILDREN=${S7_CHILDREN-200 1000 10000}; S7_TIMEOUT=${S7_TIMEOUT:-300}
 
 run_started=$(date +%s.%N); load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -107,7 +107,7 @@ stop_process executor-2
 bench S1-serial "$S1_SERIAL" "$CONCURRENCY"
 bench_with_cost S2 "$S2_COUNT" S2 "$S2_COUNT" "$CONCURRENCY"
 bench_with_cost S3 "$S3_COUNT" S3 "$S3_COUNT" "$CONCURRENCY"
-bench S3-single 3 "$CONCURRENCY"
+bench S3-single "$S3_SINGLE" "$CONCURRENCY"
 # S7 wide fan-out (issue 15): one workflow of a root, N noop children and a join, per N in S7_CHILDREN, in distributed
 # mode on the processes above (with the orchestrator's RSS at the end and its peak while the shape ran), then the same
 # shapes in local mode (the `run` verb, SQLite). A shape that has not finished after S7_TIMEOUT seconds is reported as

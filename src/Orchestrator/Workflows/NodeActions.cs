@@ -29,6 +29,8 @@ public sealed class NodeActions(TimeProvider time, IExecutorDirectory directory,
         if (!evenIfPaused && WorkflowControlSteps.IsPaused(context.Saga))
             nodes = nodes.Where(n => n.State is not (NodeStatus.Pending or NodeStatus.Retrying)).ToList();
         var owners = new KeyOwner?[nodes.Count];
+        // One dispatch time for the step: its nodes then change alike and are written by one statement (NodeUpdatesInGroups).
+        var now = Now;
         for (var i = 0; i < nodes.Count; i++)
         {
             var node = nodes[i];
@@ -40,7 +42,7 @@ public sealed class NodeActions(TimeProvider time, IExecutorDirectory directory,
             var reason = owner is null
                 ? await directory.WaitingReasonAsync(node.Capability, node.Pool, node.TargetExecutor, goneExecutor, context.CancellationToken)
                 : null;
-            node.Dispatch(Now, reason, owner?.ExecutorId);
+            node.Dispatch(now, reason, owner?.ExecutorId);
         }
 
         var graph = WorkflowGraph.Of(context);

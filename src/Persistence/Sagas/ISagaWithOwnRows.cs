@@ -10,8 +10,11 @@ namespace SagaWorkflow.Persistence.Sagas;
 /// </summary>
 public interface ISagaWithOwnRows
 {
-    /// <summary>Adds the other tables' rows and detects the changes of its own changed rows.</summary>
-    void PrepareSave(DbContext db);
+    /// <summary>
+    /// Adds the other tables' rows and detects the changes of its own changed rows; it may write some rows itself first
+    /// (in the save's transaction).
+    /// </summary>
+    Task PrepareSaveAsync(DbContext db, CancellationToken cancellationToken);
 
     /// <summary>
     /// Right after the save, in its transaction: writes that depend on what is stored and so cannot ride in the save's

@@ -65,7 +65,7 @@ internal static class SagaSave
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            own.PrepareSave(db);
+            await own.PrepareSaveAsync(db, cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await own.WriteAfterSaveAsync(db, cancellationToken).ConfigureAwait(false);
         }

@@ -51,13 +51,15 @@ public class WorkflowState : IVersionedSaga, ISagaWithOwnRows
     public NodeCollection Nodes { get; set; } = [];
 
     /// <summary>
-    /// Before a save (EF's own change detection is off): the columns of the workflow row and of the node rows that
-    /// changed are compared, and the <c>node_attempts</c> rows their changes wrote are added, all in this saga's
-    /// transaction. Columns are compared one by one rather than with EF's <c>DetectChanges</c>: for one node row that
+    /// Before a save (EF's own change detection is off): node rows that changed alike are written together
+    /// (<see cref="NodeUpdatesInGroups"/>), the columns of the workflow row and of the other node rows that changed are
+    /// compared, and the <c>node_attempts</c> rows their changes wrote are added, all in this saga's transaction. Columns are compared one by one rather than with EF's <c>DetectChanges</c>: for one node row that
     /// also re-reads the run's whole collection of nodes (nodes are never added to or removed from a run after its start).
     /// </summary>
-    public void PrepareSave(Microsoft.EntityFrameworkCore.DbContext db)
+    public async Task PrepareSaveAsync(Microsoft.EntityFrameworkCore.DbContext db, CancellationToken cancellationToken)
     {
+        // Node rows changed alike (a fan-out's dispatched children) go first, a statement per group; EF sees them unchanged.
+        await NodeUpdatesInGroups.WriteAsync(db, Nodes.TouchedSinceSave, cancellationToken).ConfigureAwait(false);
         MarkChangedColumns(db.Entry(this));
         // Only the nodes changed since the last save (the collection is told of each): looking at every node of a wide
         // run on every save was 6 % of a 10,000-node run's CPU in local mode.

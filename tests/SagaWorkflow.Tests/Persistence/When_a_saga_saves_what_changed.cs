@@ -36,7 +36,7 @@ public sealed class When_a_saga_saves_what_changed
             Assert.True(saga.Nodes.Find("b")!.Unsaved);
 
             db.ChangeTracker.AutoDetectChangesEnabled = false;
-            ((ISagaWithOwnRows)saga).PrepareSave(db);
+            await ((ISagaWithOwnRows)saga).PrepareSaveAsync(db, CancellationToken.None);
             await db.SaveChangesAsync();
             ((ISagaWithOwnRows)saga).Saved();
             Assert.All(saga.Nodes, n => Assert.False(n.Unsaved, $"node {n.NodeId} was saved"));
@@ -78,7 +78,7 @@ public sealed class When_a_saga_saves_what_changed
             saga.Version++;
 
             db.ChangeTracker.AutoDetectChangesEnabled = false;
-            ((ISagaWithOwnRows)saga).PrepareSave(db);
+            await ((ISagaWithOwnRows)saga).PrepareSaveAsync(db, CancellationToken.None);
             await db.SaveChangesAsync();
             await ((ISagaWithOwnRows)saga).WriteAfterSaveAsync(db, CancellationToken.None);
             ((ISagaWithOwnRows)saga).Saved();
@@ -91,6 +91,63 @@ public sealed class When_a_saga_saves_what_changed
             Assert.Equal([("lost", AttemptOutcomes.Succeeded, true), ("timed", AttemptOutcomes.TimedOut, false)],
                 attempts.Select(a => (a.NodeId, a.Outcome, a.ArrivedLate)));
         }
+    }
+
+    [Theory, Providers]
+    public async Task Nodes_dispatched_alike_are_written_together_and_a_later_save_writes_only_what_changes_next(DatabaseProvider provider)
+    {
+        const int alike = 40; // above NodeUpdatesInGroups.MinimumGroup
+        await using var database = await ScratchDatabase.CreateAsync(provider);
+        var id = Guid.NewGuid();
+        var ids = Enumerable.Range(0, alike).Select(i => $"c{i}").ToArray();
+        await using (var db = database.Factory.Create())
+        {
+            db.Workflows.Add(Running(id, [.. ids.Select(n => TestNodes.In(n)), TestNodes.In("waits"), TestNodes.In("idle")]));
+            await db.SaveChangesAsync();
+        }
+
+        var dispatchedAt = TestNodes.At.AddSeconds(1);
+        await using (var db = database.Factory.Create())
+        {
+            var saga = (await new WorkflowRowLoader().LoadAsync(db, id, CancellationToken.None))!;
+            // Written behind this context's back: a statement that wrote every column of the grouped rows would undo it.
+            await db.Database.ExecuteSqlRawAsync("UPDATE workflow_nodes SET error = 'written elsewhere' WHERE node_id IN ('c7', 'idle')");
+            foreach (var node in ids)
+                saga.Nodes.Find(node)!.Dispatch(dispatchedAt, waitingReason: null);
+            saga.Nodes.Find("waits")!.Dispatch(dispatchedAt, waitingReason: "no executor online");
+            saga.Version++;
+            await SaveAsync(db, saga);
+
+            // The same context's next save: the grouped rows count as saved, so only what changes now is written.
+            await db.Database.ExecuteSqlRawAsync("UPDATE workflow_nodes SET error = 'written elsewhere again' WHERE node_id = 'c8'");
+            saga.Nodes.Find("c7")!.Start("executor-1", dispatchedAt.AddSeconds(1));
+            saga.Version++;
+            await SaveAsync(db, saga);
+        }
+
+        await using (var db = database.Factory.Create())
+        {
+            var nodes = (await db.Set<WorkflowNodeState>().AsNoTracking().ToListAsync()).ToDictionary(n => n.NodeId);
+            Assert.All(ids.Where(n => n is not "c7"), n => Assert.Equal((NodeStatus.Dispatched, 1, dispatchedAt, (string?)null),
+                (nodes[n].State, nodes[n].Attempt, nodes[n].DispatchedAt, nodes[n].WaitingReason)));
+            Assert.Equal((NodeStatus.Running, "executor-1", "written elsewhere"), (nodes["c7"].State, nodes["c7"].ExecutorId, nodes["c7"].Error));
+            Assert.Equal("written elsewhere again", nodes["c8"].Error);
+            Assert.Equal((NodeStatus.Dispatched, "no executor online"), (nodes["waits"].State, nodes["waits"].WaitingReason));
+            Assert.Equal((NodeStatus.Pending, 0, "written elsewhere"), (nodes["idle"].State, nodes["idle"].Attempt, nodes["idle"].Error));
+            var attempts = await db.Set<NodeAttempt>().AsNoTracking().ToListAsync();
+            Assert.Equal(alike + 1, attempts.Count);
+            Assert.Equal(AttemptOutcomes.Running, Assert.Single(attempts, a => a.NodeId == "c7").Outcome);
+            Assert.Equal(3, (await db.Workflows.AsNoTracking().SingleAsync()).Version);
+        }
+    }
+
+    private static async Task SaveAsync(WorkflowDbContext db, WorkflowState saga)
+    {
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await ((ISagaWithOwnRows)saga).PrepareSaveAsync(db, CancellationToken.None);
+        await db.SaveChangesAsync();
+        ((ISagaWithOwnRows)saga).Saved();
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
     }
 
     /// <summary>A running workflow of these nodes, version 1, as the tests store it before they load it back.</summary>

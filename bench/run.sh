@@ -3,9 +3,9 @@
 # with one orchestrator and one executor process (concurrency 50) in Release, and prints one JSON line per scenario plus
 # markdown tables; S1 runs again with a second executor process (S1-2exec); S4 (failover) runs bench/failover.sh with
 # two more executors (S4=0 skips it), S5 bench/cron.sh (S5=0 skips it), S6 bench/scale.sh (S6=0 skips it). Counts
-# default to the figures of issue 7; override for a quick run, e.g. S1_COUNT=2000 bench/run.sh (S3_SINGLE: fan-outs S3-single times one after
-# another, default 10; and S4_TRIALS,
-# S4_NODE_SECONDS, S5_SECONDS, S6_INFLIGHT, S6_ROWS for the scripts it calls).
+# default to the figures of issue 7; override for a quick run, e.g. S1_COUNT=2000 bench/run.sh (S3_SINGLE: how many
+# fan-outs S3-single times one after another, default 10; and S4_TRIALS, S4_NODE_SECONDS, S5_SECONDS, S6_INFLIGHT,
+# S6_ROWS for the scripts it calls).
 # Around S1, S2 and S3 it reads the orchestrator's database counters (/metrics) and the vhost's message counts (RabbitMQ
 # management API) and prints their cost per workflow with the CPU figures. S7 (issue 15's wide fan-out) runs one
 # workflow of 1 + N + 1 noop nodes per N in S7_CHILDREN (default "200 1000 10000"; empty skips it), distributed and in

@@ -66,12 +66,12 @@ internal static class NodeUpdatesInGroups
         var entityType = rows[0].Metadata;
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
         var sql = db.GetService<ISqlGenerationHelper>();
-        using var factory = db.Database.GetDbConnection().CreateCommand(); // only makes the parameters
+        using var parameterMaker = db.Database.GetDbConnection().CreateCommand(); // never run: the provider's parameters come from a command
         var parameters = new List<DbParameter>();
         string Parameter(IProperty property, object? value)
         {
             var name = $"p{parameters.Count}";
-            parameters.Add(property.GetRelationalTypeMapping().CreateParameter(factory, sql.GenerateParameterName(name), value, property.IsNullable));
+            parameters.Add(property.GetRelationalTypeMapping().CreateParameter(parameterMaker, sql.GenerateParameterName(name), value, property.IsNullable));
             return sql.GenerateParameterNamePlaceholder(name);
         }
 

@@ -24,7 +24,8 @@ public sealed class When_a_wide_fan_out_runs_in_local_mode
     public async Task Every_child_runs_once_and_results_share_transactions()
     {
         using var run = new LocalRun();
-        var definitionPath = Path.Combine(Path.GetDirectoryName(run.DatabasePath)!, "..", "wide.json");
+        // Beside the run's data directory, in the run's own temporary directory (removed with it).
+        var definitionPath = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(run.DatabasePath))!, "wide.json");
         await File.WriteAllTextAsync(definitionPath, WideFanOut());
         var marker = Guid.NewGuid().ToString();
         var batches = new ConcurrentQueue<int>();
